@@ -1,0 +1,104 @@
+//! Finalizers (PEP 442): code that runs once before an object dies, with
+//! the object and everything it references still intact.
+
+use std::ptr::NonNull;
+
+use crate::gc::Gc;
+use crate::header::{flag, hdr, GcBox, Header, VTable};
+use crate::heap::Heap;
+use crate::trace::Trace;
+
+/// A type whose objects run code before they die (Python's `__del__`,
+/// CPython's `tp_finalize`).
+///
+/// Objects get a finalizer when made with [`Gc::new_with_finalizer`]. The
+/// finalizer runs at most once in an object's life: when its last handle
+/// is dropped, or when the collector finds it in unreachable garbage, with
+/// every other garbage object still intact. It receives a strong handle to
+/// its own object; storing a clone of it anywhere *resurrects* the object,
+/// which then lives on (and its finalizer will not run again).
+///
+/// # Examples
+/// ```
+/// use refcycle::{Finalize, Gc, Trace, Visitor};
+/// use std::cell::Cell;
+///
+/// thread_local!(static FINALIZED: Cell<u32> = Cell::new(0));
+///
+/// struct Noisy;
+/// impl Trace for Noisy {
+///     const NEEDS_TRACE: bool = false;
+///     fn trace(&self, _: &mut Visitor<'_>) {}
+/// }
+/// impl Finalize for Noisy {
+///     fn finalize(_this: &Gc<Self>) {
+///         FINALIZED.with(|c| c.set(c.get() + 1));
+///     }
+/// }
+///
+/// drop(Gc::new_with_finalizer(Noisy));
+/// assert_eq!(FINALIZED.with(Cell::get), 1);
+/// ```
+pub trait Finalize: Trace + Sized + 'static {
+    /// Runs once, before the object dies. A panic is caught and reported
+    /// through the [unraisable hook](crate::set_unraisable_hook).
+    fn finalize(this: &Gc<Self>);
+}
+
+impl<T: Finalize> GcBox<T> {
+    const FINALIZE_VTABLE: VTable = VTable {
+        finalize: Some(Self::finalize_erased),
+        ..GcBox::<T>::VTABLE
+    };
+
+    unsafe fn finalize_erased(h: NonNull<Header>) {
+        // SAFETY: `h` is a live GcBox<T> whose strong count includes a
+        // handle lent by the caller; the borrowed handle is never dropped.
+        let this = unsafe { Gc::<T>::borrow_header(h) };
+        T::finalize(&this);
+    }
+}
+
+impl<T: Finalize> Gc<T> {
+    /// Like [`Gc::new`], for an object whose [`Finalize::finalize`] runs
+    /// before it dies.
+    pub fn new_with_finalizer(value: T) -> Gc<T> {
+        Gc::from_box(GcBox::alloc(value, Some(&GcBox::<T>::FINALIZE_VTABLE)))
+    }
+}
+
+/// The refcount path's finalizer call (CPython's
+/// `PyObject_CallFinalizerFromDealloc`). Returns `true` if the finalizer
+/// resurrected the object, which must then not be released.
+///
+/// # Safety
+/// `h` must be live with strong count zero.
+pub(crate) unsafe fn run_from_dealloc(_heap: Option<&Heap>, h: NonNull<Header>) -> bool {
+    // SAFETY: forwarded.
+    let header = unsafe { hdr(h) };
+    if header.vtable.finalize.is_none() || header.has(flag::FINALIZED | flag::DROPPED) {
+        return false;
+    }
+    call_finalizer(h) != 0
+}
+
+/// Marks `h` finalized and runs its finalizer with a lent strong handle,
+/// reporting a panic. Returns the strong count once the lent handle is
+/// given back (the caller decides what a zero means).
+pub(crate) fn call_finalizer(h: NonNull<Header>) -> usize {
+    // SAFETY: callers pass live objects.
+    let header = unsafe { hdr(h) };
+    let Some(finalize) = header.vtable.finalize else { return header.strong.get() };
+    header.set(flag::FINALIZED);
+    header.inc_strong(); // the handle lent to the finalizer
+    // SAFETY: live, undropped, and the lent count keeps it so.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe { finalize(h) }));
+    if let Err(payload) = result {
+        crate::heap::with(|heap| {
+            crate::unraisable::report_panic(heap, "finalizer of", header.type_name(), payload)
+        });
+    }
+    let n = header.strong.get() - 1;
+    header.strong.set(n);
+    n
+}

@@ -1,0 +1,246 @@
+//! [`Gc<T>`], the strong handle: `Rc`'s API on a collected heap.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
+use std::ops::Deref;
+use std::ptr::NonNull;
+
+use crate::header::{flag, hdr, GcBox, Header};
+use crate::trace::{Trace, Visitor};
+use crate::weak::Weak;
+
+/// A strong, reference-counted handle to a value in this thread's heap.
+///
+/// Cloning increments the count; dropping the last handle frees the value
+/// at once, as with [`std::rc::Rc`]. Values that can hold handles
+/// (`T::NEEDS_TRACE`) are also tracked by the cycle collector, which frees
+/// reference cycles that counting alone cannot (see [`collect`](crate::collect)).
+///
+/// `Gc` is neither `Send` nor `Sync`: each thread has its own heap.
+///
+/// # Examples
+/// ```
+/// use refcycle::Gc;
+///
+/// let a = Gc::new(5);
+/// let b = a.clone();
+/// assert_eq!(*b, 5);
+/// assert_eq!(Gc::strong_count(&a), 2);
+/// assert!(Gc::ptr_eq(&a, &b));
+/// ```
+pub struct Gc<T: Trace + 'static> {
+    ptr: NonNull<Header>,
+    _owns: PhantomData<T>,
+}
+
+/// The error of [`Gc::try_borrow`]: the collector already dropped the value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cleared {
+    /// The name of the value's type.
+    pub type_name: &'static str,
+}
+
+impl fmt::Display for Cleared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the value of this Gc<{}> was already dropped by the cycle collector \
+             (it was part of unreachable garbage)",
+            self.type_name
+        )
+    }
+}
+
+impl std::error::Error for Cleared {}
+
+impl<T: Trace + 'static> Gc<T> {
+    /// Moves `value` into the heap and returns the first handle to it.
+    ///
+    /// May run an automatic collection first, when the number of tracked
+    /// allocations since the last one passes the young threshold.
+    pub fn new(value: T) -> Gc<T> {
+        Self::from_box(GcBox::alloc(value, None))
+    }
+
+    /// Wraps a freshly allocated box (strong 1) and tracks it if `T` can
+    /// hold handles.
+    pub(crate) fn from_box(h: NonNull<Header>) -> Gc<T> {
+        if T::NEEDS_TRACE {
+            crate::heap::with(|heap| {
+                if let Some(heap) = heap {
+                    // SAFETY: `h` is live and untracked: we just made it.
+                    unsafe { heap.track_new(h) };
+                }
+            });
+        }
+        Gc { ptr: h, _owns: PhantomData }
+    }
+
+    /// Builds a handle from a pointer whose strong count already accounts
+    /// for it.
+    ///
+    /// # Safety
+    /// `h` must be a live `GcBox<T>` (header invariant 1) and the caller
+    /// must transfer one unit of strong count to the returned handle.
+    pub(crate) unsafe fn from_header(h: NonNull<Header>) -> Gc<T> {
+        Gc { ptr: h, _owns: PhantomData }
+    }
+
+    /// Lends a handle for a pointer without changing the count.
+    ///
+    /// # Safety
+    /// As [`Gc::from_header`], but the count is not transferred: the
+    /// returned handle must not be dropped (it is `ManuallyDrop`).
+    pub(crate) unsafe fn borrow_header(h: NonNull<Header>) -> ManuallyDrop<Gc<T>> {
+        ManuallyDrop::new(Gc { ptr: h, _owns: PhantomData })
+    }
+
+    pub(crate) fn header_ptr(this: &Self) -> NonNull<Header> {
+        this.ptr
+    }
+
+    fn header(&self) -> &Header {
+        // SAFETY: a handle keeps its allocation alive (header invariant 2).
+        unsafe { hdr(self.ptr) }
+    }
+
+    /// Returns the value, or [`Cleared`] if the cycle collector has
+    /// already dropped it.
+    ///
+    /// A value is cleared only when the collector found it unreachable,
+    /// so a handle that sees `Cleared` was kept somewhere the collector was
+    /// not told about (by a `Drop` impl of a fellow cycle member, or a
+    /// `Trace` impl that reported a handle it does not own).
+    ///
+    /// # Errors
+    /// [`Cleared`] when the value was dropped by the collector.
+    pub fn try_borrow(this: &Self) -> Result<&T, Cleared> {
+        let header = this.header();
+        if header.has(flag::DROPPED) {
+            return Err(Cleared { type_name: header.type_name() });
+        }
+        // SAFETY: live (we hold a handle) and not DROPPED (header
+        // invariant 3).
+        Ok(unsafe { GcBox::<T>::value_ref(this.ptr) })
+    }
+
+    /// Whether the collector has dropped the value (see [`Gc::try_borrow`]).
+    pub fn is_cleared(this: &Self) -> bool {
+        this.header().has(flag::DROPPED)
+    }
+
+    /// Whether two handles point to the same object.
+    pub fn ptr_eq(a: &Self, b: &Self) -> bool {
+        a.ptr == b.ptr
+    }
+
+    /// The number of strong handles to this object.
+    pub fn strong_count(this: &Self) -> usize {
+        this.header().strong.get()
+    }
+
+    /// The number of weak handles to this object.
+    pub fn weak_count(this: &Self) -> usize {
+        this.header().weak.get()
+    }
+
+    /// Makes a [`Weak`] handle to this object.
+    pub fn downgrade(this: &Self) -> Weak<T> {
+        // SAFETY: the pointer is live and a GcBox<T>.
+        unsafe { Weak::from_header(this.ptr) }
+    }
+
+    /// The object's address, stable for its lifetime (for `id()`-style use).
+    pub fn as_ptr(this: &Self) -> *const () {
+        this.ptr.as_ptr() as *const ()
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn cleared_panic(type_name: &'static str) -> ! {
+    panic!(
+        "refcycle: dereferenced a Gc<{type_name}> whose value was already dropped by the \
+         cycle collector (it was part of unreachable garbage); use Gc::try_borrow to check"
+    )
+}
+
+impl<T: Trace + 'static> Deref for Gc<T> {
+    type Target = T;
+
+    /// # Panics
+    /// If the cycle collector already dropped the value (see
+    /// [`Gc::try_borrow`], which returns an error instead).
+    #[inline]
+    fn deref(&self) -> &T {
+        let header = self.header();
+        if header.has(flag::DROPPED) {
+            cleared_panic(header.type_name());
+        }
+        // SAFETY: live (we hold a handle) and not DROPPED (header
+        // invariant 3).
+        unsafe { GcBox::<T>::value_ref(self.ptr) }
+    }
+}
+
+impl<T: Trace + 'static> Clone for Gc<T> {
+    #[inline]
+    fn clone(&self) -> Self {
+        self.header().inc_strong();
+        Gc { ptr: self.ptr, _owns: PhantomData }
+    }
+}
+
+impl<T: Trace + 'static> Drop for Gc<T> {
+    #[inline]
+    fn drop(&mut self) {
+        let header = self.header();
+        let n = header.strong.get() - 1;
+        header.strong.set(n);
+        if n == 0 {
+            crate::trashcan::release(self.ptr);
+        }
+    }
+}
+
+impl<T: Trace + 'static> Trace for Gc<T> {
+    const NEEDS_TRACE: bool = true;
+
+    fn trace(&self, visitor: &mut Visitor<'_>) {
+        visitor.visit_strong(self.ptr, self as *const Self as *const ());
+    }
+}
+
+impl<T: Trace + fmt::Debug + 'static> fmt::Debug for Gc<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match Gc::try_borrow(self) {
+            Ok(v) => fmt::Debug::fmt(v, f),
+            Err(_) => write!(f, "<cleared {}>", self.header().type_name()),
+        }
+    }
+}
+
+impl<T: Trace + fmt::Display + 'static> fmt::Display for Gc<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&**self, f)
+    }
+}
+
+impl<T: Trace + Default + 'static> Default for Gc<T> {
+    fn default() -> Self {
+        Gc::new(T::default())
+    }
+}
+
+impl<T: Trace + PartialEq + 'static> PartialEq for Gc<T> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl<T: Trace + 'static> fmt::Pointer for Gc<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Pointer::fmt(&Gc::as_ptr(self), f)
+    }
+}

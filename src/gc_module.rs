@@ -1,0 +1,166 @@
+//! The collector's public API, with the names of Python's `gc` module.
+//!
+//! Every function acts on the calling thread's heap.
+
+use crate::collect as collector;
+use crate::gc::Gc;
+use crate::header::{flag, hdr};
+use crate::heap::{self, Heap, NUM_GENERATIONS};
+use crate::trace::Trace;
+
+pub use crate::heap::GenerationStats;
+
+/// Runs one collection of generations `0..=generation` (the automatic
+/// trigger's entry point too). Returns the number of unreachable objects
+/// found, or 0 if a collection is already under way.
+pub(crate) fn collect_with_callback(heap: &Heap, generation: usize) -> usize {
+    match collector::collect_main(heap, generation) {
+        Some(out) => out.collected + out.uncollectable,
+        None => 0,
+    }
+}
+
+fn with_heap<R: Default>(f: impl FnOnce(&Heap) -> R) -> R {
+    heap::with(|h| h.map(f).unwrap_or_default())
+}
+
+/// Runs a full collection, like Python's `gc.collect()`.
+///
+/// Returns the number of unreachable objects found (freed plus
+/// uncollectable). Returns 0 without doing anything when called while a
+/// collection is already running (from a finalizer or a `Drop` impl, say):
+/// collections never nest.
+///
+/// # Examples
+/// ```
+/// use refcycle::{collect, Gc, Trace};
+/// use std::cell::RefCell;
+///
+/// #[derive(Trace)]
+/// struct Node { next: RefCell<Option<Gc<Node>>> }
+///
+/// let a = Gc::new(Node { next: RefCell::new(None) });
+/// *a.next.borrow_mut() = Some(a.clone()); // a cycle
+/// drop(a); // refcounting cannot free it...
+/// assert_eq!(collect(), 1); // ...the collector can
+/// ```
+pub fn collect() -> usize {
+    collect_generation(NUM_GENERATIONS - 1)
+}
+
+/// Collects generations `0..=generation`, like `gc.collect(generation)`.
+///
+/// # Panics
+/// If `generation > 2` (Python raises `ValueError: invalid generation`).
+pub fn collect_generation(generation: usize) -> usize {
+    assert!(generation < NUM_GENERATIONS, "refcycle: invalid generation {generation} (must be 0, 1 or 2)");
+    with_heap(|h| collect_with_callback(h, generation))
+}
+
+/// Enables automatic collection (`gc.enable()`).
+pub fn enable() {
+    with_heap(|h| h.enabled.set(true));
+}
+
+/// Disables automatic collection (`gc.disable()`); explicit [`collect`]
+/// calls still work, and reference counting still frees at once.
+pub fn disable() {
+    with_heap(|h| h.enabled.set(false));
+}
+
+/// Whether automatic collection is enabled (`gc.isenabled()`).
+pub fn is_enabled() -> bool {
+    with_heap(|h| h.enabled.get())
+}
+
+/// The collection thresholds (`gc.get_threshold()`); CPython 3.11's
+/// defaults are `(700, 10, 10)`.
+pub fn get_threshold() -> (usize, usize, usize) {
+    with_heap(|h| (h.gens[0].threshold.get(), h.gens[1].threshold.get(), h.gens[2].threshold.get()))
+}
+
+/// Sets the collection thresholds (`gc.set_threshold()`).
+///
+/// A young collection runs when tracked allocations minus deallocations
+/// since the last one exceed `t0` (`0` disables automatic collection); a
+/// generation-1 collection every `t1` young ones; a full collection every
+/// `t2` generation-1 ones, and only once the objects promoted to the old
+/// generation since the last full collection exceed 25% of it.
+pub fn set_threshold(t0: usize, t1: usize, t2: usize) {
+    with_heap(|h| {
+        for (g, t) in h.gens.iter().zip([t0, t1, t2]) {
+            g.threshold.set(t);
+        }
+    });
+}
+
+/// The current collection counts (`gc.get_count()`): tracked allocations
+/// minus deallocations since the last young collection, then the number of
+/// collections of the generation below since each older one was collected.
+pub fn get_count() -> (usize, usize, usize) {
+    with_heap(|h| (h.gens[0].count.get(), h.gens[1].count.get(), h.gens[2].count.get()))
+}
+
+/// Per-generation statistics since the thread's heap was created
+/// (`gc.get_stats()`).
+pub fn get_stats() -> [GenerationStats; NUM_GENERATIONS] {
+    with_heap(|h| h.stats.each_ref().map(|c| c.get()))
+}
+
+/// Moves every tracked object to the permanent generation, which
+/// collections ignore (`gc.freeze()`), e.g. after a program's start-up.
+pub fn freeze() {
+    with_heap(|h| {
+        for g in &h.gens {
+            mark_frozen(&g.list, true);
+            g.list.merge_into(&h.permanent);
+        }
+        h.gens[0].count.set(0);
+    });
+}
+
+/// Moves the permanent generation back to the oldest one (`gc.unfreeze()`).
+pub fn unfreeze() {
+    with_heap(|h| {
+        mark_frozen(&h.permanent, false);
+        h.permanent.merge_into(&h.gens[NUM_GENERATIONS - 1].list);
+    });
+}
+
+fn mark_frozen(l: &crate::list::List, frozen: bool) {
+    for p in l.to_vec() {
+        // SAFETY: linked objects are live.
+        let header = unsafe { hdr(p) };
+        if frozen {
+            header.set(flag::FROZEN);
+        } else {
+            header.clear(flag::FROZEN);
+        }
+    }
+}
+
+/// The number of objects in the permanent generation (`gc.get_freeze_count()`).
+pub fn get_freeze_count() -> usize {
+    with_heap(|h| h.permanent.len())
+}
+
+/// Whether the collector tracks this object (`gc.is_tracked()`): `false`
+/// for types that can hold no handle (`T::NEEDS_TRACE == false`).
+pub fn is_tracked<T: Trace + 'static>(obj: &Gc<T>) -> bool {
+    // SAFETY: a handle keeps the header alive.
+    unsafe { hdr(Gc::header_ptr(obj)) }.has(flag::TRACKED)
+}
+
+/// Whether this object's finalizer has run (`gc.is_finalized()`).
+pub fn is_finalized<T: Trace + 'static>(obj: &Gc<T>) -> bool {
+    // SAFETY: a handle keeps the header alive.
+    unsafe { hdr(Gc::header_ptr(obj)) }.has(flag::FINALIZED)
+}
+
+/// Turns stress mode on or off for this thread: a young collection on
+/// every tracked allocation and a full one on every tenth. It starts on
+/// when the `REFCYCLE_STRESS` environment variable is set (to anything but
+/// `0`) or the `stress` cargo feature is enabled.
+pub fn set_stress(on: bool) {
+    with_heap(|h| h.stress.set(on));
+}

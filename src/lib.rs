@@ -1,0 +1,68 @@
+//! # refcycle
+//!
+//! A reference-counted object heap with CPython's generational cycle
+//! collector and finalizer hooks.
+//!
+//! - [`Gc<T>`] is a strong handle with `Rc`'s API: dropping the last one
+//!   frees the value at once.
+//! - Values that can hold handles implement [`Trace`] (usually
+//!   `#[derive(Trace)]`) and are tracked in three generations. A collection
+//!   ([`collect`], or automatic, on CPython 3.11's thresholds) finds the
+//!   reference cycles that counting cannot free, by the algorithm of
+//!   CPython's `Python/gc.c`: subtract the references internal to the
+//!   collected objects from their reference counts; what is left over is
+//!   held from outside, and everything else is garbage.
+//! - [`Finalize`] gives a type a finalizer that runs once, with the garbage
+//!   intact, and may resurrect its object (PEP 442).
+//! - Safety does not depend on [`Trace`] impls being right: a wrong impl
+//!   leaks or is reported, never causes undefined behaviour (see
+//!   `docs/safety.md`).
+//!
+//! ```
+//! use refcycle::{Gc, Trace};
+//! use std::cell::RefCell;
+//!
+//! #[derive(Trace)]
+//! struct Person {
+//!     #[trace(skip)]
+//!     name: String,
+//!     friend: RefCell<Option<Gc<Person>>>,
+//! }
+//!
+//! let alice = Gc::new(Person { name: "alice".into(), friend: RefCell::new(None) });
+//! let bob = Gc::new(Person { name: "bob".into(), friend: RefCell::new(Some(alice.clone())) });
+//! *alice.friend.borrow_mut() = Some(bob.clone());
+//! drop((alice, bob)); // a cycle: refcounts stay at 1
+//! assert_eq!(refcycle::collect(), 2); // the collector frees both
+//! ```
+//!
+//! Read `docs/internals.md` for how a collection works, step by step, and
+//! `src/collect/mod.rs` for the collector's driver.
+
+mod collect;
+mod finalize;
+mod gc;
+mod gc_module;
+mod header;
+mod heap;
+mod list;
+mod trace;
+mod trace_impls;
+mod trashcan;
+mod unraisable;
+mod weak;
+
+pub use crate::finalize::Finalize;
+pub use crate::gc::{Cleared, Gc};
+pub use crate::gc_module::{
+    collect, collect_generation, disable, enable, freeze, get_count, get_freeze_count, get_stats,
+    get_threshold, is_enabled, is_finalized, is_tracked, set_stress, set_threshold, unfreeze,
+    GenerationStats,
+};
+pub use crate::trace::{Trace, Visitor};
+pub use crate::unraisable::{set_unraisable_hook, Unraisable, UnraisableHook};
+pub use crate::weak::Weak;
+pub use refcycle_derive::Trace;
+
+/// Number of generations (young, middle, old).
+pub const NUM_GENERATIONS: usize = heap::NUM_GENERATIONS;

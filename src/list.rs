@@ -1,0 +1,189 @@
+//! Intrusive, circular, doubly linked lists of object headers: the
+//! generations, and the scratch lists of a collection (CPython's `PyGC_Head`
+//! lists in `Python/gc.c`).
+//!
+//! Every list has a sentinel `Links` allocated on its own, so its address
+//! never moves. An empty list's sentinel points at itself.
+
+use std::cell::Cell;
+use std::ptr::{self, NonNull};
+
+use crate::header::Header;
+
+/// The two link words at offset 0 of every [`Header`].
+///
+/// Because `Header` is `#[repr(C)]` with `links` first, a `*const Links` of
+/// an object (not a sentinel) can be cast to `*const Header` and back.
+#[repr(C)]
+pub(crate) struct Links {
+    prev: Cell<*const Links>,
+    next: Cell<*const Links>,
+}
+
+impl Links {
+    pub const fn unlinked() -> Self {
+        Links { prev: Cell::new(ptr::null()), next: Cell::new(ptr::null()) }
+    }
+}
+
+/// A list with a heap-allocated sentinel.
+///
+/// # Invariant
+/// `sentinel` is a live allocation owned by this list. Every node reachable
+/// through the links is either the sentinel or a tracked object header
+/// (header invariant 1, with TRACKED set), and `next`/`prev` are mutually
+/// consistent.
+pub(crate) struct List {
+    sentinel: NonNull<Links>,
+}
+
+impl List {
+    pub fn new() -> Self {
+        let s = NonNull::from(Box::leak(Box::new(Links::unlinked())));
+        let p = s.as_ptr() as *const Links;
+        // SAFETY: `s` was just allocated and is exclusively ours.
+        let l = unsafe { s.as_ref() };
+        l.prev.set(p);
+        l.next.set(p);
+        List { sentinel: s }
+    }
+
+    fn head(&self) -> &Links {
+        // SAFETY: the sentinel lives as long as the list (List invariant).
+        unsafe { self.sentinel.as_ref() }
+    }
+
+    fn sentinel_ptr(&self) -> *const Links {
+        self.sentinel.as_ptr()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.head().next.get() == self.sentinel_ptr()
+    }
+
+    /// The first object, if any.
+    pub fn first(&self) -> Option<NonNull<Header>> {
+        self.node(self.head().next.get())
+    }
+
+    /// The object after `h` in this list, if any.
+    ///
+    /// # Safety
+    /// `h` must be linked into this list.
+    pub unsafe fn next_of(&self, h: NonNull<Header>) -> Option<NonNull<Header>> {
+        // SAFETY: `h` is a live linked header (List invariant).
+        self.node(unsafe { h.as_ref() }.links.next.get())
+    }
+
+    fn node(&self, p: *const Links) -> Option<NonNull<Header>> {
+        if p == self.sentinel_ptr() {
+            None
+        } else {
+            NonNull::new(p as *mut Header)
+        }
+    }
+
+    /// Appends `h`, which must not be linked anywhere.
+    ///
+    /// # Safety
+    /// `h` must satisfy header invariant 1 and be unlinked.
+    pub unsafe fn push_back(&self, h: NonNull<Header>) {
+        let node = h.as_ptr() as *const Links;
+        let head = self.head();
+        let last = head.prev.get();
+        // SAFETY: `h` is live (caller); `last` is the sentinel or a linked
+        // live header (List invariant).
+        unsafe {
+            let n = &*node;
+            n.prev.set(last);
+            n.next.set(self.sentinel_ptr());
+            (*last).next.set(node);
+        }
+        head.prev.set(node);
+    }
+
+    /// Moves every object of `self` to the end of `to`, leaving `self` empty
+    /// (CPython's `gc_list_merge`).
+    pub fn merge_into(&self, to: &List) {
+        if self.is_empty() {
+            return;
+        }
+        let from = self.head();
+        let (first, last) = (from.next.get(), from.prev.get());
+        let to_head = to.head();
+        let to_last = to_head.prev.get();
+        // SAFETY: all pointers are sentinels or linked live headers (List
+        // invariant of both lists).
+        unsafe {
+            (*to_last).next.set(first);
+            (*first).prev.set(to_last);
+            (*last).next.set(to.sentinel_ptr());
+        }
+        to_head.prev.set(last);
+        from.next.set(self.sentinel_ptr());
+        from.prev.set(self.sentinel_ptr());
+    }
+
+    /// Number of objects (walks the list).
+    pub fn len(&self) -> usize {
+        let mut n = 0;
+        let mut cur = self.first();
+        while let Some(h) = cur {
+            n += 1;
+            // SAFETY: `h` is linked into self.
+            cur = unsafe { self.next_of(h) };
+        }
+        n
+    }
+
+    /// Collects the objects into a vector (for introspection and tests).
+    pub fn to_vec(&self) -> Vec<NonNull<Header>> {
+        let mut v = Vec::new();
+        let mut cur = self.first();
+        while let Some(h) = cur {
+            v.push(h);
+            // SAFETY: `h` is linked into self.
+            cur = unsafe { self.next_of(h) };
+        }
+        v
+    }
+}
+
+/// Unlinks `h` from whatever list holds it and nulls its links.
+///
+/// # Safety
+/// `h` must be a live header linked into some list.
+pub(crate) unsafe fn unlink(h: NonNull<Header>) {
+    // SAFETY: `h` is live and linked; its neighbours are sentinels or live
+    // linked headers (List invariant).
+    unsafe {
+        let links = &h.as_ref().links;
+        let (prev, next) = (links.prev.get(), links.next.get());
+        (*prev).next.set(next);
+        (*next).prev.set(prev);
+        links.prev.set(ptr::null());
+        links.next.set(ptr::null());
+    }
+}
+
+/// Moves `h` from its current list to the end of `to`.
+///
+/// # Safety
+/// `h` must be a live header linked into some list.
+pub(crate) unsafe fn move_to(h: NonNull<Header>, to: &List) {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        unlink(h);
+        to.push_back(h);
+    }
+}
+
+impl Drop for List {
+    fn drop(&mut self) {
+        // Objects still linked would point at a freed sentinel; the heap
+        // empties every list before dropping it.
+        debug_assert!(self.is_empty(), "refcycle: a list was dropped while objects were linked");
+        // SAFETY: the sentinel was allocated by Box in `new` and is ours.
+        drop(unsafe { Box::from_raw(self.sentinel.as_ptr()) });
+    }
+}

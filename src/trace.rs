@@ -1,0 +1,112 @@
+//! The [`Trace`] trait: how a value tells the collector which handles it owns.
+//!
+//! The collector never scans memory. It learns the object graph only from
+//! `Trace` impls, the way CPython learns it from each type's `tp_traverse`.
+//! `Trace` is a *safe* trait: an impl that reports too few handles makes the
+//! collector leak, one that reports too many or the same handle twice is
+//! caught by the collector's checks before anything is freed (see
+//! `docs/safety.md`). Neither causes undefined behaviour.
+
+use std::ptr::NonNull;
+
+use crate::header::Header;
+
+/// A value that can live inside a [`Gc`](crate::Gc) and may own other handles.
+///
+/// `trace` must call [`Trace::trace`] on every field that can hold a
+/// [`Gc`](crate::Gc) or [`Weak`](crate::Weak), once each. Most types derive it:
+///
+/// ```
+/// use refcycle::{Gc, Trace};
+/// use std::cell::RefCell;
+///
+/// #[derive(Trace)]
+/// struct Node {
+///     #[trace(skip)] // holds no Gc: the collector need not look at it
+///     label: String,
+///     next: RefCell<Option<Gc<Node>>>,
+/// }
+/// # let _ = Gc::new(Node { label: "a".into(), next: RefCell::new(None) });
+/// ```
+///
+/// A hand-written impl visits each field:
+///
+/// ```
+/// use refcycle::{Gc, Trace, Visitor};
+///
+/// struct Pair(Gc<u32>, Gc<u32>);
+///
+/// impl Trace for Pair {
+///     fn trace(&self, visitor: &mut Visitor<'_>) {
+///         self.0.trace(visitor);
+///         self.1.trace(visitor);
+///     }
+/// }
+/// ```
+///
+/// # What a wrong impl does
+/// Reporting too few handles leaks the cycles they close. Reporting a handle
+/// twice, or a handle the value does not own, is detected before the
+/// collector frees anything: the suspect objects are kept alive and the
+/// problem is reported through the [unraisable hook](crate::set_unraisable_hook).
+/// `trace` may run at any collection, so it should not have side effects;
+/// if it allocates, drops handles or panics, the collector copes (a panic is
+/// caught and reported, and the object is kept alive for that collection).
+pub trait Trace {
+    /// Whether a value of this type can ever hold a [`Gc`](crate::Gc) or
+    /// [`Weak`](crate::Weak).
+    ///
+    /// When `false`, objects of this type are never tracked by the cycle
+    /// collector (as CPython does not track `int` or `str`): they cost no
+    /// collection time and are freed by reference counting alone. The
+    /// default is `true`, which is always safe; setting it to `false` on a
+    /// type that does hold handles only makes the collector unable to free
+    /// cycles through it (a leak, never unsoundness).
+    const NEEDS_TRACE: bool = true;
+
+    /// Reports every handle this value owns by calling `trace` on it.
+    fn trace(&self, visitor: &mut Visitor<'_>);
+}
+
+/// What the collector does with each reported edge; one impl per phase.
+pub(crate) trait Sink {
+    /// A strong handle at address `handle` points to `target`.
+    fn strong(&mut self, target: NonNull<Header>, handle: *const ());
+    /// A weak handle at address `handle` points to `target`.
+    fn weak(&mut self, _target: NonNull<Header>, _handle: *const ()) {}
+    /// The value could not report its children right now.
+    fn opaque(&mut self);
+}
+
+/// Receives the handles a value reports from [`Trace::trace`].
+///
+/// A `Visitor` is created only by the collector and the introspection
+/// functions; user code just passes it on to the fields' `trace`.
+pub struct Visitor<'a> {
+    sink: &'a mut dyn Sink,
+}
+
+impl<'a> Visitor<'a> {
+    pub(crate) fn new(sink: &'a mut dyn Sink) -> Self {
+        Visitor { sink }
+    }
+
+    pub(crate) fn visit_strong(&mut self, target: NonNull<Header>, handle: *const ()) {
+        self.sink.strong(target, handle);
+    }
+
+    pub(crate) fn visit_weak(&mut self, target: NonNull<Header>, handle: *const ()) {
+        self.sink.weak(target, handle);
+    }
+
+    /// Tells the collector that this value cannot report its children right
+    /// now, for example because a `RefCell` in it is mutably borrowed.
+    ///
+    /// The object being traced is then treated as referenced from outside
+    /// the heap for the current collection, so it and everything it holds
+    /// survive that collection. The `RefCell` impl calls this; call it from
+    /// your own interior-mutable containers in the same situation.
+    pub fn mark_opaque(&mut self) {
+        self.sink.opaque();
+    }
+}

@@ -1,0 +1,162 @@
+//! Releasing an object whose last strong handle is gone: finalizer, weak
+//! references, untracking, dropping the value, freeing the memory; and the
+//! queue that keeps all of that from recursing without bound.
+//!
+//! Dropping a value drops the handles it owns, which can release their
+//! objects, which drop their values... A 10-million-node linked list would
+//! overflow the stack. CPython's answer is the "trashcan": past a fixed
+//! nesting depth, deallocation is deferred onto a list that the outermost
+//! deallocation drains. We do the same with [`TRASHCAN_DEPTH`].
+//!
+//! The same queue defers every release that happens while a collection is
+//! under way, so that no object the collector is walking is unlinked or
+//! freed behind its back; the collector drains it when it is done.
+
+use std::cell::{Cell, RefCell};
+use std::ptr::NonNull;
+
+use crate::header::{self, flag, hdr, Header};
+use crate::heap::{self, Heap};
+
+/// Nesting depth of releases past which further releases are queued.
+/// CPython uses 50 (`_PyTrash_UNWIND_LEVEL`); each of our levels costs a few
+/// frames, so we stay a little lower.
+pub(crate) const TRASHCAN_DEPTH: usize = 32;
+
+/// Called when `h`'s strong count has just reached zero.
+#[inline(never)]
+pub(crate) fn release(h: NonNull<Header>) {
+    heap::with(|heap| match heap {
+        Some(heap) => release_in(heap, h),
+        None => release_without_heap(h),
+    });
+}
+
+fn release_in(heap: &Heap, h: NonNull<Header>) {
+    if heap.collecting.get() || heap.release_depth.get() >= TRASHCAN_DEPTH {
+        defer(&heap.release_queue, h);
+        return;
+    }
+    let depth = heap.release_depth.get();
+    heap.release_depth.set(depth + 1);
+    // SAFETY: `h` reached strong 0 and is live (header invariant 1).
+    unsafe { release_now(Some(heap), h) };
+    if depth == 0 {
+        drain(heap);
+    }
+    heap.release_depth.set(depth);
+}
+
+/// Queues `h` for release unless it already is.
+fn defer(queue: &RefCell<Vec<NonNull<Header>>>, h: NonNull<Header>) {
+    // SAFETY: `h` is live (header invariant 1).
+    let header = unsafe { hdr(h) };
+    if !header.has(flag::PENDING) {
+        header.set(flag::PENDING);
+        queue.borrow_mut().push(h);
+    }
+}
+
+/// Releases everything queued, including what those releases queue.
+/// Must be called with `release_depth` counting this caller (so nested
+/// releases recurse at most `TRASHCAN_DEPTH` levels) and not collecting.
+pub(crate) fn drain(heap: &Heap) {
+    loop {
+        let next = heap.release_queue.borrow_mut().pop();
+        let Some(h) = next else { break };
+        // SAFETY: PENDING objects are never freed (invariant 2), so `h` is
+        // still live.
+        let header = unsafe { hdr(h) };
+        header.clear(flag::PENDING);
+        if header.strong.get() == 0 {
+            // SAFETY: live, strong 0.
+            unsafe { release_now(Some(heap), h) };
+        } else {
+            // Revived while queued (the collector lent it a handle): it is
+            // someone's again. Nothing to do.
+        }
+    }
+}
+
+/// Drains the queue after a collection (depth bookkeeping included).
+pub(crate) fn drain_after_collection(heap: &Heap) {
+    if heap.collecting.get() {
+        return;
+    }
+    let depth = heap.release_depth.get();
+    heap.release_depth.set(depth + 1);
+    drain(heap);
+    heap.release_depth.set(depth);
+}
+
+/// The release steps, in CPython's `subtype_dealloc` order.
+///
+/// # Safety
+/// `h` must be live with strong count zero, and not linked into a
+/// collection's scratch list (true: releases are deferred while collecting).
+pub(crate) unsafe fn release_now(heap: Option<&Heap>, h: NonNull<Header>) {
+    // SAFETY: caller guarantees liveness.
+    let header = unsafe { hdr(h) };
+    debug_assert_eq!(header.strong.get(), 0);
+    // 1. Finalizer (PEP 442, PyObject_CallFinalizerFromDealloc): it may
+    //    resurrect the object, in which case we stop here.
+    // SAFETY: forwarded.
+    if unsafe { crate::finalize::run_from_dealloc(heap, h) } {
+        return;
+    }
+    // 2. Weak references die (and their callbacks run, newest first).
+    // SAFETY: forwarded.
+    unsafe { crate::weak::clear_weakrefs(heap, h) };
+    if header.strong.get() != 0 {
+        return; // a weak callback cannot revive (weak refs are dead); defensive
+    }
+    // 3. Untrack.
+    if let Some(heap) = heap {
+        // SAFETY: releases are not run during collections, so a TRACKED
+        // object is in one of the heap's own lists.
+        unsafe { heap.untrack(h) };
+    }
+    // 4. Drop the value; a panic from its Drop is reported, not propagated.
+    // SAFETY: strong is 0: no handle can deref the value.
+    if let Some(payload) = unsafe { header::drop_value(h) } {
+        crate::unraisable::report_panic(heap, "drop of", header.type_name(), payload);
+    }
+    // 5. Free the memory unless weak handles or a queue still point here.
+    // SAFETY: `h` is live; we do not use it after this call.
+    unsafe { header::try_free(h) };
+}
+
+thread_local! {
+    /// Queue used only after this thread's heap is gone; points at a `Vec`
+    /// on the stack of the outermost `release_without_heap` call.
+    static GONE_QUEUE: Cell<*const RefCell<Vec<NonNull<Header>>>> =
+        const { Cell::new(std::ptr::null()) };
+}
+
+/// Release after the heap is torn down: no collector, no tracking, but
+/// still no recursion without bound.
+fn release_without_heap(h: NonNull<Header>) {
+    let q = GONE_QUEUE.with(Cell::get);
+    if !q.is_null() {
+        // SAFETY: non-null only while the outermost call below is on the
+        // stack, which owns the RefCell it points to.
+        defer(unsafe { &*q }, h);
+        return;
+    }
+    let queue = RefCell::new(vec![h]);
+    // SAFETY: `h` is live; mark it queued like every queue entry.
+    unsafe { hdr(h) }.set(flag::PENDING);
+    GONE_QUEUE.with(|c| c.set(&queue));
+    loop {
+        let next = queue.borrow_mut().pop();
+        let Some(h) = next else { break };
+        // SAFETY: queued objects are live (invariant 2: PENDING).
+        let header = unsafe { hdr(h) };
+        header.clear(flag::PENDING);
+        if header.strong.get() == 0 {
+            // SAFETY: live, strong 0, untracked (the heap detached all).
+            unsafe { release_now(None, h) };
+        }
+    }
+    GONE_QUEUE.with(|c| c.set(std::ptr::null()));
+}

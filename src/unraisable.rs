@@ -1,0 +1,99 @@
+//! Reporting errors that have nowhere to go: panics in finalizers, `Drop`
+//! impls and `Trace` impls run by the collector or the release path, and
+//! `Trace` impls caught reporting handles that do not exist.
+//!
+//! CPython calls these "unraisable" exceptions and prints
+//! `Exception ignored in: ...`; we do the same through a replaceable hook.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::heap::Heap;
+
+/// One error that could not be propagated to a caller.
+#[derive(Debug)]
+pub struct Unraisable<'a> {
+    /// Where it happened, e.g. `"finalizer of"`, `"drop of"`, `"trace of"`.
+    pub context: &'a str,
+    /// The type whose code failed (`std::any::type_name`).
+    pub type_name: &'a str,
+    /// The panic message, or a description of the problem.
+    pub message: &'a str,
+}
+
+/// A hook receiving every [`Unraisable`] error of this thread's heap.
+pub type UnraisableHook = Rc<dyn Fn(&Unraisable<'_>)>;
+
+/// Hooks and user-visible collector state that holds user values.
+#[derive(Default)]
+pub(crate) struct Hooks {
+    pub unraisable: RefCell<Option<UnraisableHook>>,
+}
+
+/// Replaces this thread's unraisable hook; `None` restores the default,
+/// which prints one line to stderr:
+/// `Exception ignored in finalizer of my::Type: <panic message>`.
+///
+/// Returns the previous hook.
+///
+/// # Examples
+/// ```
+/// use std::cell::RefCell;
+/// use std::rc::Rc;
+///
+/// let seen = Rc::new(RefCell::new(Vec::new()));
+/// let s = seen.clone();
+/// refcycle::set_unraisable_hook(Some(Rc::new(move |u: &refcycle::Unraisable<'_>| {
+///     s.borrow_mut().push(format!("{} {}: {}", u.context, u.type_name, u.message));
+/// })));
+/// ```
+pub fn set_unraisable_hook(hook: Option<UnraisableHook>) -> Option<UnraisableHook> {
+    crate::heap::with(|heap| match heap {
+        Some(heap) => heap.hooks.unraisable.replace(hook),
+        None => None,
+    })
+}
+
+/// Reports a caught panic.
+pub(crate) fn report_panic(
+    heap: Option<&Heap>,
+    context: &str,
+    type_name: &str,
+    payload: Box<dyn Any + Send>,
+) {
+    let message = panic_message(&*payload);
+    report(heap, context, type_name, &message);
+    // A payload whose own Drop panics must not unwind through the heap.
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(payload)));
+}
+
+/// The text of a panic payload (`&str` or `String`, as `panic!` makes).
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "<non-string panic payload>".to_string()
+    }
+}
+
+/// Sends one error to the hook, or to stderr.
+pub(crate) fn report(heap: Option<&Heap>, context: &str, type_name: &str, message: &str) {
+    let info = Unraisable { context, type_name, message };
+    let hook = heap.and_then(|h| h.hooks.unraisable.borrow().clone());
+    match hook {
+        Some(hook) => {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| hook(&info)));
+            if r.is_err() {
+                print_default(&info);
+            }
+        }
+        None => print_default(&info),
+    }
+}
+
+fn print_default(info: &Unraisable<'_>) {
+    eprintln!("Exception ignored in {} {}: {}", info.context, info.type_name, info.message);
+}
