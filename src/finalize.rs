@@ -40,6 +40,11 @@ use crate::trace::Trace;
 /// assert_eq!(FINALIZED.with(Cell::get), 1);
 /// ```
 pub trait Finalize: Trace + Sized + 'static {
+    /// Whether every object of this type has a *legacy* finalizer (Python
+    /// 2's `__del__`, CPython's `tp_del`): see
+    /// [`Gc::new_with_legacy_finalizer`]. Default `false`.
+    const LEGACY: bool = false;
+
     /// Runs once, before the object dies. A panic is caught and reported
     /// through the [unraisable hook](crate::set_unraisable_hook).
     fn finalize(this: &Gc<Self>);
@@ -63,7 +68,48 @@ impl<T: Finalize> Gc<T> {
     /// Like [`Gc::new`], for an object whose [`Finalize::finalize`] runs
     /// before it dies.
     pub fn new_with_finalizer(value: T) -> Gc<T> {
-        Gc::from_box(GcBox::alloc(value, Some(&GcBox::<T>::FINALIZE_VTABLE)))
+        Self::new_finalizable(value, T::LEGACY)
+    }
+
+    /// Like [`Gc::new_with_finalizer`], but the finalizer is a *legacy*
+    /// one, as Python 2's `__del__` was: it still runs when the last handle
+    /// drops, but the cycle collector refuses to free an unreachable cycle
+    /// that contains the object. The object, and everything it references,
+    /// is appended to [`garbage`](crate::garbage) instead, alive, for you
+    /// to inspect and break by hand. This is how a custom destructor
+    /// blocks collection.
+    ///
+    /// # Examples
+    /// ```
+    /// use refcycle::{Finalize, Gc, Trace};
+    /// use std::cell::RefCell;
+    ///
+    /// #[derive(Trace)]
+    /// struct Res { other: RefCell<Option<Gc<Res>>> }
+    /// impl Finalize for Res {
+    ///     fn finalize(_this: &Gc<Self>) {}
+    /// }
+    ///
+    /// let a = Gc::new_with_legacy_finalizer(Res { other: RefCell::new(None) });
+    /// *a.other.borrow_mut() = Some(a.clone());
+    /// drop(a);
+    /// assert_eq!(refcycle::collect(), 1); // found, but uncollectable
+    /// let garbage = refcycle::take_garbage();
+    /// let a = garbage[0].downcast::<Res>().unwrap();
+    /// *a.other.borrow_mut() = None; // break the cycle by hand
+    /// drop((garbage, a)); // now reference counting frees it
+    /// ```
+    pub fn new_with_legacy_finalizer(value: T) -> Gc<T> {
+        Self::new_finalizable(value, true)
+    }
+
+    fn new_finalizable(value: T, legacy: bool) -> Gc<T> {
+        let h = GcBox::alloc(value, Some(&GcBox::<T>::FINALIZE_VTABLE));
+        if legacy {
+            // SAFETY: just allocated, live.
+            unsafe { hdr(h) }.set(flag::LEGACY);
+        }
+        Gc::from_box(h)
     }
 }
 
@@ -88,10 +134,12 @@ pub(crate) unsafe fn run_from_dealloc(_heap: Option<&Heap>, h: NonNull<Header>) 
 pub(crate) fn call_finalizer(h: NonNull<Header>) -> usize {
     // SAFETY: callers pass live objects.
     let header = unsafe { hdr(h) };
-    let Some(finalize) = header.vtable.finalize else { return header.strong.get() };
+    let Some(finalize) = header.vtable.finalize else {
+        return header.strong.get();
+    };
     header.set(flag::FINALIZED);
     header.inc_strong(); // the handle lent to the finalizer
-    // SAFETY: live, undropped, and the lent count keeps it so.
+                         // SAFETY: live, undropped, and the lent count keeps it so.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe { finalize(h) }));
     if let Err(payload) = result {
         crate::heap::with(|heap| {

@@ -74,7 +74,10 @@ impl<T: Trace + 'static> Gc<T> {
                 }
             });
         }
-        Gc { ptr: h, _owns: PhantomData }
+        Gc {
+            ptr: h,
+            _owns: PhantomData,
+        }
     }
 
     /// Builds a handle from a pointer whose strong count already accounts
@@ -84,7 +87,10 @@ impl<T: Trace + 'static> Gc<T> {
     /// `h` must be a live `GcBox<T>` (header invariant 1) and the caller
     /// must transfer one unit of strong count to the returned handle.
     pub(crate) unsafe fn from_header(h: NonNull<Header>) -> Gc<T> {
-        Gc { ptr: h, _owns: PhantomData }
+        Gc {
+            ptr: h,
+            _owns: PhantomData,
+        }
     }
 
     /// Lends a handle for a pointer without changing the count.
@@ -93,7 +99,10 @@ impl<T: Trace + 'static> Gc<T> {
     /// As [`Gc::from_header`], but the count is not transferred: the
     /// returned handle must not be dropped (it is `ManuallyDrop`).
     pub(crate) unsafe fn borrow_header(h: NonNull<Header>) -> ManuallyDrop<Gc<T>> {
-        ManuallyDrop::new(Gc { ptr: h, _owns: PhantomData })
+        ManuallyDrop::new(Gc {
+            ptr: h,
+            _owns: PhantomData,
+        })
     }
 
     pub(crate) fn header_ptr(this: &Self) -> NonNull<Header> {
@@ -118,7 +127,9 @@ impl<T: Trace + 'static> Gc<T> {
     pub fn try_borrow(this: &Self) -> Result<&T, Cleared> {
         let header = this.header();
         if header.has(flag::DROPPED) {
-            return Err(Cleared { type_name: header.type_name() });
+            return Err(Cleared {
+                type_name: header.type_name(),
+            });
         }
         // SAFETY: live (we hold a handle) and not DROPPED (header
         // invariant 3).
@@ -188,7 +199,10 @@ impl<T: Trace + 'static> Clone for Gc<T> {
     #[inline]
     fn clone(&self) -> Self {
         self.header().inc_strong();
-        Gc { ptr: self.ptr, _owns: PhantomData }
+        Gc {
+            ptr: self.ptr,
+            _owns: PhantomData,
+        }
     }
 }
 

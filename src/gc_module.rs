@@ -2,6 +2,9 @@
 //!
 //! Every function acts on the calling thread's heap.
 
+use std::rc::Rc;
+
+use crate::any::AnyGc;
 use crate::collect as collector;
 use crate::gc::Gc;
 use crate::header::{flag, hdr};
@@ -10,13 +13,47 @@ use crate::trace::Trace;
 
 pub use crate::heap::GenerationStats;
 
-/// Runs one collection of generations `0..=generation` (the automatic
-/// trigger's entry point too). Returns the number of unreachable objects
-/// found, or 0 if a collection is already under way.
+/// Runs one collection of generations `0..=generation` with the `start`
+/// and `stop` callbacks around it (CPython's `gc_collect_with_callback`);
+/// the automatic trigger's entry point too. Returns the number of
+/// unreachable objects found, or 0 if a collection is already under way.
 pub(crate) fn collect_with_callback(heap: &Heap, generation: usize) -> usize {
-    match collector::collect_main(heap, generation) {
-        Some(out) => out.collected + out.uncollectable,
-        None => 0,
+    if heap.collecting.get() {
+        return 0;
+    }
+    let _busy = Busy::enter(heap);
+    invoke_callbacks(
+        heap,
+        Phase::Start,
+        CallbackInfo {
+            generation,
+            collected: 0,
+            uncollectable: 0,
+        },
+    );
+    let out = collector::collect_main(heap, generation);
+    let info = CallbackInfo {
+        generation,
+        collected: out.collected,
+        uncollectable: out.uncollectable,
+    };
+    invoke_callbacks(heap, Phase::Stop, info);
+    out.collected + out.uncollectable
+}
+
+/// Holds `heap.collecting` for one collection, and lets go on unwind too.
+struct Busy<'h>(&'h Heap);
+
+impl<'h> Busy<'h> {
+    fn enter(heap: &'h Heap) -> Self {
+        heap.collecting.set(true);
+        Busy(heap)
+    }
+}
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        self.0.collecting.set(false);
     }
 }
 
@@ -53,7 +90,10 @@ pub fn collect() -> usize {
 /// # Panics
 /// If `generation > 2` (Python raises `ValueError: invalid generation`).
 pub fn collect_generation(generation: usize) -> usize {
-    assert!(generation < NUM_GENERATIONS, "refcycle: invalid generation {generation} (must be 0, 1 or 2)");
+    assert!(
+        generation < NUM_GENERATIONS,
+        "refcycle: invalid generation {generation} (must be 0, 1 or 2)"
+    );
     with_heap(|h| collect_with_callback(h, generation))
 }
 
@@ -76,7 +116,13 @@ pub fn is_enabled() -> bool {
 /// The collection thresholds (`gc.get_threshold()`); CPython 3.11's
 /// defaults are `(700, 10, 10)`.
 pub fn get_threshold() -> (usize, usize, usize) {
-    with_heap(|h| (h.gens[0].threshold.get(), h.gens[1].threshold.get(), h.gens[2].threshold.get()))
+    with_heap(|h| {
+        (
+            h.gens[0].threshold.get(),
+            h.gens[1].threshold.get(),
+            h.gens[2].threshold.get(),
+        )
+    })
 }
 
 /// Sets the collection thresholds (`gc.set_threshold()`).
@@ -98,7 +144,13 @@ pub fn set_threshold(t0: usize, t1: usize, t2: usize) {
 /// minus deallocations since the last young collection, then the number of
 /// collections of the generation below since each older one was collected.
 pub fn get_count() -> (usize, usize, usize) {
-    with_heap(|h| (h.gens[0].count.get(), h.gens[1].count.get(), h.gens[2].count.get()))
+    with_heap(|h| {
+        (
+            h.gens[0].count.get(),
+            h.gens[1].count.get(),
+            h.gens[2].count.get(),
+        )
+    })
 }
 
 /// Per-generation statistics since the thread's heap was created
@@ -163,4 +215,121 @@ pub fn is_finalized<T: Trace + 'static>(obj: &Gc<T>) -> bool {
 /// `0`) or the `stress` cargo feature is enabled.
 pub fn set_stress(on: bool) {
     with_heap(|h| h.stress.set(on));
+}
+
+/// Print statistics during collections (`gc.DEBUG_STATS`), to stderr.
+pub const DEBUG_STATS: u32 = 1;
+/// Print the collectable objects found (`gc.DEBUG_COLLECTABLE`).
+pub const DEBUG_COLLECTABLE: u32 = 2;
+/// Print the uncollectable objects found (`gc.DEBUG_UNCOLLECTABLE`).
+pub const DEBUG_UNCOLLECTABLE: u32 = 4;
+/// Keep all unreachable objects in [`garbage`] instead of freeing them
+/// (`gc.DEBUG_SAVEALL`); finalizers still run.
+pub const DEBUG_SAVEALL: u32 = 32;
+/// What a leak hunt wants: `DEBUG_COLLECTABLE | DEBUG_UNCOLLECTABLE |
+/// DEBUG_SAVEALL` (`gc.DEBUG_LEAK`).
+pub const DEBUG_LEAK: u32 = DEBUG_COLLECTABLE | DEBUG_UNCOLLECTABLE | DEBUG_SAVEALL;
+
+/// Sets the debugging flags (`gc.set_debug()`), e.g. [`DEBUG_STATS`].
+pub fn set_debug(flags: u32) {
+    with_heap(|h| h.debug.set(flags));
+}
+
+/// The debugging flags (`gc.get_debug()`).
+pub fn get_debug() -> u32 {
+    with_heap(|h| h.debug.get())
+}
+
+/// The uncollectable objects found so far (`gc.garbage`): objects with
+/// legacy finalizers in unreachable cycles (and, under [`DEBUG_SAVEALL`],
+/// every unreachable object). They, and everything they reference, stay
+/// alive until removed from this list: break their cycles by hand, then
+/// call [`clear_garbage`].
+pub fn garbage() -> Vec<AnyGc> {
+    with_heap(|h| h.garbage.borrow().clone())
+}
+
+/// Empties [`garbage`] and returns its objects (`del gc.garbage[:]`).
+pub fn take_garbage() -> Vec<AnyGc> {
+    with_heap(|h| h.garbage.take())
+}
+
+/// Empties [`garbage`], dropping its handles.
+pub fn clear_garbage() {
+    drop(take_garbage());
+}
+
+/// When a [`GcCallback`] is called.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Before a collection.
+    Start,
+    /// After a collection.
+    Stop,
+}
+
+/// What a [`GcCallback`] is told (Python's `info` dict).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CallbackInfo {
+    /// The oldest generation being collected.
+    pub generation: usize,
+    /// Unreachable objects freed (0 at [`Phase::Start`]).
+    pub collected: usize,
+    /// Unreachable objects kept alive by legacy finalizers (0 at start).
+    pub uncollectable: usize,
+}
+
+/// A function called before and after every collection (`gc.callbacks`).
+pub type GcCallback = Rc<dyn Fn(Phase, &CallbackInfo)>;
+
+/// Appends a callback to `gc.callbacks`.
+///
+/// Callbacks run in order, before and after every collection, automatic
+/// or explicit. A collection started from a callback does nothing
+/// (collections never nest); a panic is reported through the unraisable
+/// hook.
+///
+/// # Examples
+/// ```
+/// use refcycle::{add_callback, remove_callback, CallbackInfo, Phase};
+/// use std::cell::RefCell;
+/// use std::rc::Rc;
+///
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// let l = log.clone();
+/// let cb: refcycle::GcCallback = Rc::new(move |p: Phase, i: &CallbackInfo| {
+///     l.borrow_mut().push((p, i.generation));
+/// });
+/// add_callback(cb.clone());
+/// refcycle::collect();
+/// assert_eq!(*log.borrow(), [(Phase::Start, 2), (Phase::Stop, 2)]);
+/// assert!(remove_callback(&cb));
+/// ```
+pub fn add_callback(callback: GcCallback) {
+    with_heap(|h| h.hooks.callbacks.borrow_mut().push(callback));
+}
+
+/// Removes the first occurrence of `callback` (compared by pointer);
+/// returns whether it was there.
+pub fn remove_callback(callback: &GcCallback) -> bool {
+    with_heap(|h| {
+        let mut cbs = h.hooks.callbacks.borrow_mut();
+        match cbs.iter().position(|c| Rc::ptr_eq(c, callback)) {
+            Some(i) => {
+                cbs.remove(i);
+                true
+            }
+            None => false,
+        }
+    })
+}
+
+fn invoke_callbacks(heap: &Heap, phase: Phase, info: CallbackInfo) {
+    let cbs = heap.hooks.callbacks.borrow().clone();
+    for cb in cbs {
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cb(phase, &info)));
+        if let Err(payload) = r {
+            crate::unraisable::report_panic(Some(heap), "gc callback", "refcycle", payload);
+        }
+    }
 }

@@ -39,6 +39,10 @@
 //!   7 LEGACY      has a Python-2-style finalizer: a cycle through it is
 //!                 never freed but moved to gc.garbage. set by the user.
 //!   8 FROZEN      in the permanent generation (gc.freeze).
+//!                 set: freeze; cleared: unfreeze, untrack.
+//!   9 WEAK_CALLBACKS  the heap's callback table may hold weak-reference
+//!                 callbacks for this object. set: downgrade_with_callback;
+//!                 cleared: when its weak references are cleared.
 //! ```
 //!
 //! The header is 48 bytes on 64-bit targets.
@@ -60,6 +64,7 @@ pub(crate) mod flag {
     pub const OPAQUE: u32 = 1 << 6;
     pub const LEGACY: u32 = 1 << 7;
     pub const FROZEN: u32 = 1 << 8;
+    pub const WEAK_CALLBACKS: u32 = 1 << 9;
     /// Flags that only mean something during one collection.
     pub const SCRATCH: u32 = COLLECTING | UNREACHABLE | OPAQUE;
 }
@@ -76,6 +81,8 @@ pub(crate) struct VTable {
     pub finalize: Option<unsafe fn(NonNull<Header>)>,
     /// `std::any::type_name::<T>()`.
     pub type_name: fn() -> &'static str,
+    /// `TypeId::of::<T>()`, for downcasting type-erased handles.
+    pub type_id: fn() -> std::any::TypeId,
 }
 
 /// The header at the start of every object.
@@ -208,8 +215,7 @@ pub(crate) unsafe fn drop_value(h: NonNull<Header>) -> Option<Box<dyn std::any::
     let drop_fn = header.vtable.drop_value;
     // SAFETY: DROPPED was not set, so the value is initialised (invariant
     // 3); it is now set, so no one will read or drop the value again.
-    let result =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe { drop_fn(h) }));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe { drop_fn(h) }));
     result.err()
 }
 
@@ -227,6 +233,7 @@ impl<T: crate::Trace + 'static> GcBox<T> {
         free: Self::free_erased,
         finalize: None,
         type_name: std::any::type_name::<T>,
+        type_id: std::any::TypeId::of::<T>,
     };
 
     /// Allocates a box with strong count 1, not yet tracked.

@@ -15,11 +15,15 @@
 //! still drop handles, and `LocalKey::with` fails during destruction.)
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::ptr::{self, NonNull};
+use std::rc::Rc;
 
+use crate::any::AnyGc;
 use crate::header::{flag, hdr, Header};
 use crate::list::{self, List};
 use crate::unraisable::Hooks;
+use crate::weak::Registration;
 
 /// Number of generations (young, middle, old), as in CPython.
 pub const NUM_GENERATIONS: usize = 3;
@@ -56,13 +60,22 @@ pub(crate) struct Heap {
     /// `gc.freeze()`'s permanent generation: never collected.
     pub permanent: List,
     pub enabled: Cell<bool>,
-    /// A collection is under way: collections do not nest, and releases
-    /// are deferred to the release queue until it ends.
+    /// A collection (with its start/stop callbacks) is under way:
+    /// collections do not nest.
     pub collecting: Cell<bool>,
+    /// The collector is walking its scratch lists: releases are deferred
+    /// to the release queue until it is done.
+    pub defer_releases: Cell<bool>,
     pub long_lived_total: Cell<usize>,
     pub long_lived_pending: Cell<usize>,
     pub stats: [Cell<GenerationStats>; NUM_GENERATIONS],
+    /// `gc.set_debug()` flags.
     pub debug: Cell<u32>,
+    /// `gc.garbage`: uncollectable objects (and all garbage under
+    /// DEBUG_SAVEALL).
+    pub garbage: RefCell<Vec<AnyGc>>,
+    /// Weak-reference callbacks by object address (weak.rs).
+    pub weak_callbacks: RefCell<HashMap<usize, Vec<Rc<Registration>>>>,
     /// The trashcan and the deferred releases (trashcan.rs).
     pub release_queue: RefCell<Vec<NonNull<Header>>>,
     pub release_depth: Cell<usize>,
@@ -74,16 +87,23 @@ pub(crate) struct Heap {
 
 impl Heap {
     fn new() -> Self {
-        let gen = |t| Generation { list: List::new(), threshold: Cell::new(t), count: Cell::new(0) };
+        let gen = |t| Generation {
+            list: List::new(),
+            threshold: Cell::new(t),
+            count: Cell::new(0),
+        };
         Heap {
             gens: DEFAULT_THRESHOLDS.map(gen),
             permanent: List::new(),
             enabled: Cell::new(true),
             collecting: Cell::new(false),
+            defer_releases: Cell::new(false),
             long_lived_total: Cell::new(0),
             long_lived_pending: Cell::new(0),
             stats: Default::default(),
             debug: Cell::new(0),
+            garbage: RefCell::new(Vec::new()),
+            weak_callbacks: RefCell::new(HashMap::new()),
             release_queue: RefCell::new(Vec::new()),
             release_depth: Cell::new(0),
             hooks: Hooks::default(),
@@ -130,7 +150,12 @@ impl Heap {
 
     /// Every tracked object, youngest generation first, then frozen ones.
     pub fn all_lists(&self) -> [&List; NUM_GENERATIONS + 1] {
-        [&self.gens[0].list, &self.gens[1].list, &self.gens[2].list, &self.permanent]
+        [
+            &self.gens[0].list,
+            &self.gens[1].list,
+            &self.gens[2].list,
+            &self.permanent,
+        ]
     }
 }
 
@@ -192,6 +217,10 @@ impl Drop for Teardown {
         // SAFETY: see `with`: the heap is alive until we free it below.
         let heap = unsafe { &*p };
         crate::collect::collect_at_teardown(heap);
+        // gc.garbage is the user's to inspect; at thread exit, let it go
+        // like any other handles (cycles in it are leaked, as in CPython).
+        drop(heap.garbage.take());
+        crate::trashcan::drain_after_collection(heap);
         // Let objects released from now on bypass the lists.
         for l in heap.all_lists() {
             while let Some(h) = l.first() {

@@ -39,6 +39,7 @@
 //! Read `docs/internals.md` for how a collection works, step by step, and
 //! `src/collect/mod.rs` for the collector's driver.
 
+mod any;
 mod collect;
 mod finalize;
 mod gc;
@@ -52,12 +53,15 @@ mod trashcan;
 mod unraisable;
 mod weak;
 
+pub use crate::any::AnyGc;
 pub use crate::finalize::Finalize;
 pub use crate::gc::{Cleared, Gc};
 pub use crate::gc_module::{
-    collect, collect_generation, disable, enable, freeze, get_count, get_freeze_count, get_stats,
-    get_threshold, is_enabled, is_finalized, is_tracked, set_stress, set_threshold, unfreeze,
-    GenerationStats,
+    add_callback, clear_garbage, collect, collect_generation, disable, enable, freeze, garbage,
+    get_count, get_debug, get_freeze_count, get_stats, get_threshold, is_enabled, is_finalized,
+    is_tracked, remove_callback, set_debug, set_stress, set_threshold, take_garbage, unfreeze,
+    CallbackInfo, GcCallback, GenerationStats, Phase, DEBUG_COLLECTABLE, DEBUG_LEAK, DEBUG_SAVEALL,
+    DEBUG_STATS, DEBUG_UNCOLLECTABLE,
 };
 pub use crate::trace::{Trace, Visitor};
 pub use crate::unraisable::{set_unraisable_hook, Unraisable, UnraisableHook};

@@ -22,7 +22,10 @@ pub(crate) struct Links {
 
 impl Links {
     pub const fn unlinked() -> Self {
-        Links { prev: Cell::new(ptr::null()), next: Cell::new(ptr::null()) }
+        Links {
+            prev: Cell::new(ptr::null()),
+            next: Cell::new(ptr::null()),
+        }
     }
 }
 
@@ -182,7 +185,10 @@ impl Drop for List {
     fn drop(&mut self) {
         // Objects still linked would point at a freed sentinel; the heap
         // empties every list before dropping it.
-        debug_assert!(self.is_empty(), "refcycle: a list was dropped while objects were linked");
+        debug_assert!(
+            self.is_empty(),
+            "refcycle: a list was dropped while objects were linked"
+        );
         // SAFETY: the sentinel was allocated by Box in `new` and is ours.
         drop(unsafe { Box::from_raw(self.sentinel.as_ptr()) });
     }

@@ -8,8 +8,10 @@
 //! `docs/safety.md`). Neither causes undefined behaviour.
 
 use std::ptr::NonNull;
+use std::rc::Rc;
 
 use crate::header::Header;
+use crate::weak::Registration;
 
 /// A value that can live inside a [`Gc`](crate::Gc) and may own other handles.
 ///
@@ -72,8 +74,8 @@ pub trait Trace {
 pub(crate) trait Sink {
     /// A strong handle at address `handle` points to `target`.
     fn strong(&mut self, target: NonNull<Header>, handle: *const ());
-    /// A weak handle at address `handle` points to `target`.
-    fn weak(&mut self, _target: NonNull<Header>, _handle: *const ()) {}
+    /// A weak handle pointing to `target`, with its callback registration.
+    fn weak(&mut self, _target: NonNull<Header>, _callback: Option<&Rc<Registration>>) {}
     /// The value could not report its children right now.
     fn opaque(&mut self);
 }
@@ -95,8 +97,12 @@ impl<'a> Visitor<'a> {
         self.sink.strong(target, handle);
     }
 
-    pub(crate) fn visit_weak(&mut self, target: NonNull<Header>, handle: *const ()) {
-        self.sink.weak(target, handle);
+    pub(crate) fn visit_weak(
+        &mut self,
+        target: NonNull<Header>,
+        callback: Option<&Rc<Registration>>,
+    ) {
+        self.sink.weak(target, callback);
     }
 
     /// Tells the collector that this value cannot report its children right

@@ -33,7 +33,7 @@ pub(crate) fn release(h: NonNull<Header>) {
 }
 
 fn release_in(heap: &Heap, h: NonNull<Header>) {
-    if heap.collecting.get() || heap.release_depth.get() >= TRASHCAN_DEPTH {
+    if heap.defer_releases.get() || heap.release_depth.get() >= TRASHCAN_DEPTH {
         defer(&heap.release_queue, h);
         return;
     }
@@ -80,7 +80,7 @@ pub(crate) fn drain(heap: &Heap) {
 
 /// Drains the queue after a collection (depth bookkeeping included).
 pub(crate) fn drain_after_collection(heap: &Heap) {
-    if heap.collecting.get() {
+    if heap.defer_releases.get() {
         return;
     }
     let depth = heap.release_depth.get();

@@ -29,6 +29,8 @@ pub type UnraisableHook = Rc<dyn Fn(&Unraisable<'_>)>;
 #[derive(Default)]
 pub(crate) struct Hooks {
     pub unraisable: RefCell<Option<UnraisableHook>>,
+    /// `gc.callbacks`.
+    pub callbacks: RefCell<Vec<crate::gc_module::GcCallback>>,
 }
 
 /// Replaces this thread's unraisable hook; `None` restores the default,
@@ -81,7 +83,11 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
 
 /// Sends one error to the hook, or to stderr.
 pub(crate) fn report(heap: Option<&Heap>, context: &str, type_name: &str, message: &str) {
-    let info = Unraisable { context, type_name, message };
+    let info = Unraisable {
+        context,
+        type_name,
+        message,
+    };
     let hook = heap.and_then(|h| h.hooks.unraisable.borrow().clone());
     match hook {
         Some(hook) => {
@@ -95,5 +101,8 @@ pub(crate) fn report(heap: Option<&Heap>, context: &str, type_name: &str, messag
 }
 
 fn print_default(info: &Unraisable<'_>) {
-    eprintln!("Exception ignored in {} {}: {}", info.context, info.type_name, info.message);
+    eprintln!(
+        "Exception ignored in {} {}: {}",
+        info.context, info.type_name, info.message
+    );
 }

@@ -1,8 +1,11 @@
-//! [`Weak<T>`]: a handle that does not keep its object alive.
+//! [`Weak<T>`]: a handle that does not keep its object alive, optionally
+//! with a callback run when the object dies (`weakref.ref(obj, callback)`).
 
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::marker::PhantomData;
 use std::ptr::NonNull;
+use std::rc::Rc;
 
 use crate::gc::Gc;
 use crate::header::{flag, hdr, try_free, Header};
@@ -33,13 +36,38 @@ pub struct Weak<T: Trace + 'static> {
     /// The object's `weak_epoch` when this handle was made; a different
     /// epoch means the object's weak references were cleared since.
     epoch: u32,
+    /// The callback this handle (and its clones) registered, if any.
+    callback: Option<Rc<Registration>>,
     _marker: PhantomData<T>,
+}
+
+/// A weak-reference callback, shared by the `Weak` handles cloned from the
+/// one that registered it and by the heap's callback table.
+///
+/// The callback runs only while some of those handles are alive: like
+/// CPython, dropping the weak reference first cancels it.
+pub(crate) struct Registration {
+    callback: RefCell<Option<Box<dyn FnOnce()>>>,
+    holders: Cell<usize>,
+    type_name: &'static str,
+}
+
+impl Registration {
+    /// Takes the callback out, so that it runs (or is dropped) once.
+    pub(crate) fn take(&self) -> Option<Box<dyn FnOnce()>> {
+        self.callback.borrow_mut().take()
+    }
 }
 
 impl<T: Trace + 'static> Weak<T> {
     /// A weak handle that points nowhere; `upgrade` always returns `None`.
     pub const fn new() -> Self {
-        Weak { ptr: None, epoch: 0, _marker: PhantomData }
+        Weak {
+            ptr: None,
+            epoch: 0,
+            callback: None,
+            _marker: PhantomData,
+        }
     }
 
     /// # Safety
@@ -48,7 +76,12 @@ impl<T: Trace + 'static> Weak<T> {
         // SAFETY: forwarded from the caller.
         let header = unsafe { hdr(h) };
         header.inc_weak();
-        Weak { ptr: Some(h), epoch: header.weak_epoch.get(), _marker: PhantomData }
+        Weak {
+            ptr: Some(h),
+            epoch: header.weak_epoch.get(),
+            callback: None,
+            _marker: PhantomData,
+        }
     }
 
     fn header(&self) -> Option<&Header> {
@@ -59,9 +92,7 @@ impl<T: Trace + 'static> Weak<T> {
     /// Whether the object is alive and this reference was not cleared.
     pub fn is_alive(&self) -> bool {
         self.header().is_some_and(|h| {
-            h.strong.get() > 0
-                && !h.has(flag::DROPPED)
-                && h.weak_epoch.get() == self.epoch
+            h.strong.get() > 0 && !h.has(flag::DROPPED) && h.weak_epoch.get() == self.epoch
         })
     }
 
@@ -91,6 +122,66 @@ impl<T: Trace + 'static> Weak<T> {
     pub fn ptr_eq(a: &Self, b: &Self) -> bool {
         a.ptr == b.ptr
     }
+
+    /// Whether this handle has a callback that has not run yet.
+    pub fn has_callback(&self) -> bool {
+        self.callback
+            .as_ref()
+            .is_some_and(|r| r.callback.borrow().is_some())
+    }
+}
+
+impl<T: Trace + 'static> Gc<T> {
+    /// Makes a [`Weak`] handle whose `callback` runs when the object dies,
+    /// like `weakref.ref(obj, callback)`.
+    ///
+    /// Callbacks run newest first. On the reference-counting path the
+    /// object's finalizer runs before its weak references die. In a
+    /// collection, weak references to the garbage die before any finalizer
+    /// runs; callbacks of weak handles that are themselves owned by the
+    /// garbage never run (CPython's `handle_weakrefs` rule), and neither
+    /// does a callback whose weak handles were all dropped first. A panic
+    /// in a callback is reported through the
+    /// [unraisable hook](crate::set_unraisable_hook).
+    ///
+    /// # Examples
+    /// ```
+    /// use refcycle::Gc;
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    ///
+    /// let called = Rc::new(Cell::new(false));
+    /// let c = called.clone();
+    /// let obj = Gc::new(7);
+    /// let w = Gc::downgrade_with_callback(&obj, move || c.set(true));
+    /// drop(obj);
+    /// assert!(called.get());
+    /// assert!(w.upgrade().is_none());
+    /// ```
+    pub fn downgrade_with_callback(this: &Self, callback: impl FnOnce() + 'static) -> Weak<T> {
+        let h = Gc::header_ptr(this);
+        // SAFETY: `this` keeps the object alive.
+        let mut weak = unsafe { Weak::from_header(h) };
+        let type_name = std::any::type_name::<T>();
+        let reg = Rc::new(Registration {
+            callback: RefCell::new(Some(Box::new(callback))),
+            holders: Cell::new(1),
+            type_name,
+        });
+        crate::heap::with(|heap| {
+            if let Some(heap) = heap {
+                let mut table = heap.weak_callbacks.borrow_mut();
+                table
+                    .entry(h.as_ptr() as usize)
+                    .or_default()
+                    .push(reg.clone());
+                // SAFETY: live.
+                unsafe { hdr(h) }.set(flag::WEAK_CALLBACKS);
+            }
+        });
+        weak.callback = Some(reg);
+        weak
+    }
 }
 
 impl<T: Trace + 'static> Default for Weak<T> {
@@ -104,12 +195,28 @@ impl<T: Trace + 'static> Clone for Weak<T> {
         if let Some(h) = self.header() {
             h.inc_weak();
         }
-        Weak { ptr: self.ptr, epoch: self.epoch, _marker: PhantomData }
+        if let Some(r) = &self.callback {
+            r.holders.set(r.holders.get() + 1);
+        }
+        Weak {
+            ptr: self.ptr,
+            epoch: self.epoch,
+            callback: self.callback.clone(),
+            _marker: PhantomData,
+        }
     }
 }
 
 impl<T: Trace + 'static> Drop for Weak<T> {
     fn drop(&mut self) {
+        if let Some(reg) = self.callback.take() {
+            let n = reg.holders.get() - 1;
+            reg.holders.set(n);
+            if n == 0 {
+                // The last weak handle is gone: the callback is cancelled.
+                drop(reg.take());
+            }
+        }
         let Some(h) = self.ptr else { return };
         // SAFETY: live (invariant 2: our weak count holds it).
         let header = unsafe { hdr(h) };
@@ -127,7 +234,7 @@ impl<T: Trace + 'static> Trace for Weak<T> {
 
     fn trace(&self, visitor: &mut Visitor<'_>) {
         if let Some(h) = self.ptr {
-            visitor.visit_weak(h, self as *const Self as *const ());
+            visitor.visit_weak(h, self.callback.as_ref());
         }
     }
 }
@@ -138,13 +245,58 @@ impl<T: Trace + 'static> fmt::Debug for Weak<T> {
     }
 }
 
-/// Kills every existing weak reference to `h` (refcount and collector
-/// paths alike).
+/// Kills every existing weak reference to `h` and takes out the callbacks
+/// registered on it, newest first. The caller runs them (or, for weak
+/// handles inside the garbage, drops them).
 ///
 /// # Safety
 /// `h` must be live.
-pub(crate) unsafe fn clear_weakrefs(_heap: Option<&Heap>, h: NonNull<Header>) {
+pub(crate) unsafe fn kill_weakrefs(
+    heap: Option<&Heap>,
+    h: NonNull<Header>,
+) -> Vec<Rc<Registration>> {
     // SAFETY: forwarded.
     let header = unsafe { hdr(h) };
-    header.weak_epoch.set(header.weak_epoch.get().wrapping_add(1));
+    header
+        .weak_epoch
+        .set(header.weak_epoch.get().wrapping_add(1));
+    let Some(heap) = heap.filter(|_| header.has(flag::WEAK_CALLBACKS)) else {
+        return Vec::new();
+    };
+    header.clear(flag::WEAK_CALLBACKS);
+    let mut regs = heap
+        .weak_callbacks
+        .borrow_mut()
+        .remove(&(h.as_ptr() as usize))
+        .unwrap_or_default();
+    regs.reverse();
+    regs
+}
+
+/// Runs the callbacks of `regs` in order, reporting panics.
+pub(crate) fn run_callbacks(heap: Option<&Heap>, regs: Vec<Rc<Registration>>) {
+    for reg in regs {
+        if let Some(cb) = reg.take() {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(cb));
+            if let Err(payload) = r {
+                crate::unraisable::report_panic(
+                    heap,
+                    "weakref callback for",
+                    reg.type_name,
+                    payload,
+                );
+            }
+        }
+    }
+}
+
+/// Kills the weak references to `h` and runs their callbacks (the
+/// reference-counting path, CPython's `PyObject_ClearWeakRefs`).
+///
+/// # Safety
+/// `h` must be live.
+pub(crate) unsafe fn clear_weakrefs(heap: Option<&Heap>, h: NonNull<Header>) {
+    // SAFETY: forwarded.
+    let regs = unsafe { kill_weakrefs(heap, h) };
+    run_callbacks(heap, regs);
 }

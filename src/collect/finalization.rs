@@ -14,10 +14,10 @@ pub(crate) fn finalize_garbage(garbage: &List) {
     for h in garbage.to_vec() {
         // SAFETY: linked garbage objects are live.
         let header = unsafe { hdr(h) };
-        if header.vtable.finalize.is_some() && !header.has(flag::FINALIZED | flag::DROPPED) {
-            if crate::finalize::call_finalizer(h) == 0 {
-                crate::trashcan::release(h); // deferred: we are collecting
-            }
+        let wants =
+            header.vtable.finalize.is_some() && !header.has(flag::FINALIZED | flag::DROPPED);
+        if wants && crate::finalize::call_finalizer(h) == 0 {
+            crate::trashcan::release(h); // deferred: we are collecting
         }
     }
 }

@@ -6,52 +6,58 @@
 //! | phase | module |
 //! |---|---|
 //! | update_refs, subtract_refs, move_unreachable, verify_garbage | [`reachability`] |
+//! | move_legacy_finalizers, handle_legacy_finalizers | [`legacy`] |
 //! | handle_weakrefs | [`weakrefs`] |
 //! | finalize_garbage, handle_resurrected_objects | [`finalization`] |
 //! | delete_garbage | [`clear`] |
 //! | when to collect, and which generation | [`trigger`] |
 //!
-//! The whole collection runs inside a [`Collection`] guard. While it
-//! exists, `heap.collecting` is set (collections do not nest, releases are
-//! deferred to the trashcan queue); when it drops, on return or on unwind,
-//! it puts every object still in a scratch list back into a generation,
-//! clears the per-collection flags and releases what was deferred. A panic
-//! anywhere in a collection therefore cannot strand the heap.
+//! The phases run inside a [`Collection`] guard. While it exists, releases
+//! are deferred to the trashcan queue, so nothing the collector is walking
+//! is unlinked or freed behind its back; when it drops, on return or on
+//! unwind, it puts every object still in a scratch list back into a
+//! generation, clears the per-collection flags and releases what was
+//! deferred. A panic anywhere in a collection cannot strand the heap.
 
 pub(crate) mod clear;
 pub(crate) mod finalization;
+pub(crate) mod legacy;
 pub(crate) mod reachability;
 pub(crate) mod trigger;
 pub(crate) mod weakrefs;
 
+use std::ptr::NonNull;
+use std::time::Instant;
+
+use crate::gc_module::{DEBUG_COLLECTABLE, DEBUG_STATS};
+use crate::header::{hdr, Header};
 use crate::heap::{Heap, NUM_GENERATIONS};
 use crate::list::List;
 use reachability::Anomaly;
 
-/// A collection under way; its `Drop` restores the heap (see module docs).
+/// The phases' scratch lists; its `Drop` restores the heap (module docs).
 pub(crate) struct Collection<'h> {
     heap: &'h Heap,
     /// Where survivors go: the next older generation (or the oldest).
     old: usize,
     /// The generations being collected, merged (CPython's `young`).
-    pub young: List,
+    young: List,
     /// Objects found unreachable.
-    pub unreachable: List,
+    unreachable: List,
+    /// Unreachable objects kept alive by legacy finalizers.
+    finalizers: List,
 }
 
 impl<'h> Collection<'h> {
-    /// Starts a collection of generations `0..=generation`, or returns
-    /// `None` if one is already under way.
-    fn begin(heap: &'h Heap, generation: usize) -> Option<Self> {
-        if heap.collecting.get() {
-            return None;
-        }
-        heap.collecting.set(true);
+    /// Starts collecting generations `0..=generation`.
+    fn begin(heap: &'h Heap, generation: usize) -> Self {
+        heap.defer_releases.set(true);
         let c = Collection {
             heap,
             old: (generation + 1).min(NUM_GENERATIONS - 1),
             young: List::new(),
             unreachable: List::new(),
+            finalizers: List::new(),
         };
         // Update the counts as CPython does at the start of a collection.
         if generation + 1 < NUM_GENERATIONS {
@@ -62,7 +68,7 @@ impl<'h> Collection<'h> {
             g.count.set(0);
             g.list.merge_into(&c.young);
         }
-        Some(c)
+        c
     }
 
     fn old_list(&self) -> &List {
@@ -85,11 +91,11 @@ impl<'h> Collection<'h> {
 
 impl Drop for Collection<'_> {
     fn drop(&mut self) {
-        for l in [&self.young, &self.unreachable] {
+        for l in [&self.young, &self.unreachable, &self.finalizers] {
             reachability::clear_scratch_flags(l);
             l.merge_into(&self.heap.gens[self.old].list);
         }
-        self.heap.collecting.set(false);
+        self.heap.defer_releases.set(false);
         crate::trashcan::drain_after_collection(self.heap);
     }
 }
@@ -99,14 +105,25 @@ impl Drop for Collection<'_> {
 pub(crate) struct Outcome {
     /// Unreachable objects freed (CPython's `m`).
     pub collected: usize,
-    /// Unreachable objects kept alive (CPython's `n`).
+    /// Unreachable objects kept alive by legacy finalizers (CPython's `n`).
     pub uncollectable: usize,
 }
 
-/// Collects generations `0..=generation`. `None` if a collection is
-/// already under way (collections never nest).
-pub(crate) fn collect_main(heap: &Heap, generation: usize) -> Option<Outcome> {
-    let c = Collection::begin(heap, generation)?;
+/// Collects generations `0..=generation`. The caller has set
+/// `heap.collecting` (collections never nest; see gc_module.rs).
+pub(crate) fn collect_main(heap: &Heap, generation: usize) -> Outcome {
+    let started = Instant::now();
+    debug_start(heap, generation);
+    let c = Collection::begin(heap, generation);
+    let out = run_phases(&c, generation);
+    drop(c); // restore lists, release what was deferred
+    record_stats(heap, generation, out);
+    debug_done(heap, out, started);
+    out
+}
+
+fn run_phases(c: &Collection<'_>, generation: usize) -> Outcome {
+    let heap = c.heap;
     let mut out = Outcome::default();
 
     // 1-3. update_refs, subtract_refs, move_unreachable: split `young` into
@@ -115,39 +132,51 @@ pub(crate) fn collect_main(heap: &Heap, generation: usize) -> Option<Outcome> {
 
     // 4. Survivors move to the next generation (the oldest keeps its own),
     //    with the long-lived bookkeeping of CPython's full-collection rule.
-    promote_survivors(&c, generation);
+    promote_survivors(c, generation);
 
-    // 5. Refuse to touch garbage that a lying Trace impl may have invented.
-    if let Some(a) = anomaly.map(Err).unwrap_or_else(|| reachability::verify_garbage(&c.unreachable)).err() {
+    // 5. verify_garbage: refuse garbage a lying Trace impl may have invented.
+    if let Err(a) = verified(anomaly, &c.unreachable) {
         c.keep_everything(a);
-        record_stats(heap, generation, out);
-        return Some(out);
+        return out;
     }
 
-    // 6. handle_weakrefs: weak references to the garbage die.
-    weakrefs::handle_weakrefs(&c.unreachable);
+    // 6. move_legacy_finalizers: legacy-finalizer objects, and all they
+    //    reach, are uncollectable.
+    legacy::move_legacy_finalizers(&c.unreachable, &c.finalizers);
+    legacy::move_legacy_finalizer_reachable(&c.finalizers);
+    debug_each(heap, DEBUG_COLLECTABLE, "collectable", &c.unreachable);
 
-    // 7. finalize_garbage: run each finalizer once, garbage intact.
+    // 7. handle_weakrefs: weak references to the garbage die; callbacks of
+    //    weak handles outside the garbage run.
+    weakrefs::handle_weakrefs(heap, &c.unreachable);
+
+    // 8. finalize_garbage: each finalizer runs once, garbage intact.
     finalization::finalize_garbage(&c.unreachable);
 
-    // 8. handle_resurrected_objects: whatever a finalizer made reachable
-    //    again survives, with all it reaches.
+    // 9. handle_resurrected_objects: what a finalizer made reachable again
+    //    survives, with all it reaches; the rest is checked again.
     let still = List::new();
     let anomaly = finalization::handle_resurrected_objects(&c.unreachable, &still, c.old_list());
     still.merge_into(&c.unreachable);
-    if let Some(a) = anomaly.map(Err).unwrap_or_else(|| reachability::verify_garbage(&c.unreachable)).err() {
+    if let Err(a) = verified(anomaly, &c.unreachable) {
         c.keep_everything(a);
-        record_stats(heap, generation, out);
-        return Some(out);
+        return out;
     }
 
-    // 9. delete_garbage: drop the values; memory goes when the last handle
-    //    does (the trashcan queue, drained when `c` drops).
-    out.collected = clear::delete_garbage(heap, &c.unreachable);
+    // 10. delete_garbage: drop the values (or keep them all in garbage()
+    //     under DEBUG_SAVEALL); memory goes when the last handle does.
+    out.collected = clear::delete_garbage(heap, &c.unreachable, c.old_list());
 
-    record_stats(heap, generation, out);
-    drop(c);
-    Some(out)
+    // 11. handle_legacy_finalizers: legacy objects go to garbage().
+    out.uncollectable = legacy::handle_legacy_finalizers(heap, &c.finalizers, c.old_list());
+    out
+}
+
+fn verified(anomaly: Option<Anomaly>, garbage: &List) -> Result<(), Anomaly> {
+    match anomaly {
+        Some(a) => Err(a),
+        None => reachability::verify_garbage(garbage),
+    }
 }
 
 fn promote_survivors(c: &Collection<'_>, generation: usize) {
@@ -158,7 +187,8 @@ fn promote_survivors(c: &Collection<'_>, generation: usize) {
         heap.long_lived_total.set(c.young.len());
     } else if generation == NUM_GENERATIONS - 2 {
         let n = c.young.len();
-        heap.long_lived_pending.set(heap.long_lived_pending.get() + n);
+        heap.long_lived_pending
+            .set(heap.long_lived_pending.get() + n);
     }
     c.young.merge_into(c.old_list());
 }
@@ -172,7 +202,50 @@ fn record_stats(heap: &Heap, generation: usize, out: Outcome) {
     cell.set(s);
 }
 
+fn debug_start(heap: &Heap, generation: usize) {
+    if heap.debug.get() & DEBUG_STATS == 0 {
+        return;
+    }
+    let sizes: String = heap
+        .gens
+        .iter()
+        .map(|g| format!(" {}", g.list.len()))
+        .collect();
+    eprintln!("gc: collecting generation {generation}...");
+    eprintln!("gc: objects in each generation:{sizes}");
+    eprintln!(
+        "gc: objects in permanent generation: {}",
+        heap.permanent.len()
+    );
+}
+
+fn debug_done(heap: &Heap, out: Outcome, started: Instant) {
+    if heap.debug.get() & DEBUG_STATS != 0 {
+        eprintln!(
+            "gc: done, {} unreachable, {} uncollectable, {:.4}s elapsed",
+            out.collected + out.uncollectable,
+            out.uncollectable,
+            started.elapsed().as_secs_f64()
+        );
+    }
+}
+
+fn debug_each(heap: &Heap, flag: u32, what: &str, l: &List) {
+    if heap.debug.get() & flag != 0 {
+        for h in l.to_vec() {
+            debug_object(what, h);
+        }
+    }
+}
+
+/// CPython's `debug_cycle`: `gc: collectable <Type 0x...>`.
+pub(crate) fn debug_object(what: &str, h: NonNull<Header>) {
+    // SAFETY: callers pass live objects.
+    let name = unsafe { hdr(h) }.type_name();
+    eprintln!("gc: {what} <{name} {:p}>", h.as_ptr());
+}
+
 /// The last full collection, when the thread's heap is torn down.
 pub(crate) fn collect_at_teardown(heap: &Heap) {
-    let _ = collect_main(heap, NUM_GENERATIONS - 1);
+    crate::gc_module::collect_with_callback(heap, NUM_GENERATIONS - 1);
 }

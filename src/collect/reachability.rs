@@ -100,7 +100,10 @@ pub(crate) fn subtract_refs(young: &List) -> Option<Anomaly> {
     let mut first_anomaly = None;
     let mut cur = young.first();
     while let Some(h) = cur {
-        let mut sink = SubtractSink { current: h, anomaly: None };
+        let mut sink = SubtractSink {
+            current: h,
+            anomaly: None,
+        };
         if !trace_object(h, &mut sink) {
             // SAFETY: live.
             unsafe { hdr(h) }.set(flag::OPAQUE);
@@ -159,7 +162,10 @@ pub(crate) fn move_unreachable(young: &List, unreachable: &List) -> Option<Anoma
             // being blind again now is harmless. Only an object that could
             // report its children then and cannot now is a problem.
             let was_opaque = header.has(flag::OPAQUE);
-            let mut sink = ReachableSink { young, blind: false };
+            let mut sink = ReachableSink {
+                young,
+                blind: false,
+            };
             if (!trace_object(h, &mut sink) || sink.blind) && !was_opaque {
                 anomaly = anomaly.or_else(|| {
                     Some(Anomaly(format!(
@@ -225,17 +231,24 @@ pub(crate) fn verify_garbage(garbage: &List) -> Result<(), Anomaly> {
         // SAFETY: linked objects are live.
         unsafe { hdr(h) }.gc_refs.set(0);
     }
-    let mut sink = VerifySink { handles: Vec::new(), blind: false };
+    let mut sink = VerifySink {
+        handles: Vec::new(),
+        blind: false,
+    };
     for &h in &objects {
         if !trace_object(h, &mut sink) || sink.blind {
             // SAFETY: live.
             let name = unsafe { hdr(h) }.type_name();
-            return Err(Anomaly(format!("the Trace impl of {name} failed while verifying garbage")));
+            return Err(Anomaly(format!(
+                "the Trace impl of {name} failed while verifying garbage"
+            )));
         }
     }
     sink.handles.sort_unstable();
     if sink.handles.windows(2).any(|w| w[0] == w[1]) {
-        return Err(Anomaly("a Trace impl reported the same handle twice".into()));
+        return Err(Anomaly(
+            "a Trace impl reported the same handle twice".into(),
+        ));
     }
     for &h in &objects {
         // SAFETY: live.

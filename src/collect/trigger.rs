@@ -11,7 +11,8 @@ pub(crate) fn maybe_collect(heap: &Heap) {
     }
     let g0 = &heap.gens[0];
     let threshold = g0.threshold.get();
-    if g0.count.get() > threshold && threshold != 0 && heap.enabled.get() && !heap.collecting.get() {
+    if g0.count.get() > threshold && threshold != 0 && heap.enabled.get() && !heap.collecting.get()
+    {
         collect_generations(heap);
     }
 }
@@ -42,6 +43,10 @@ fn stress_collect(heap: &Heap) {
     }
     let tick = heap.stress_tick.get() + 1;
     heap.stress_tick.set(tick);
-    let generation = if tick % 10 == 0 { NUM_GENERATIONS - 1 } else { 0 };
+    let generation = if tick % 10 == 0 {
+        NUM_GENERATIONS - 1
+    } else {
+        0
+    };
     crate::gc_module::collect_with_callback(heap, generation);
 }
