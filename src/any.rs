@@ -43,6 +43,13 @@ impl AnyGc {
         self.header().type_name()
     }
 
+    /// The object's name as its type reports it ([`Trace::type_name`]):
+    /// an interpreter's class name, for instance.
+    pub fn name(&self) -> std::borrow::Cow<'static, str> {
+        // SAFETY: a handle keeps the object alive.
+        unsafe { crate::header::display_name(self.ptr) }
+    }
+
     /// The typed handle, if the value is a `T`.
     pub fn downcast<T: Trace + 'static>(&self) -> Option<Gc<T>> {
         if (self.header().vtable.type_id)() != std::any::TypeId::of::<T>() {

@@ -83,6 +83,8 @@ pub(crate) struct VTable {
     pub type_name: fn() -> &'static str,
     /// `TypeId::of::<T>()`, for downcasting type-erased handles.
     pub type_id: fn() -> std::any::TypeId,
+    /// `T::type_name(&value)`: the user's name for this object.
+    pub display_name: unsafe fn(NonNull<Header>) -> std::borrow::Cow<'static, str>,
 }
 
 /// The header at the start of every object.
@@ -138,6 +140,7 @@ impl Header {
         self.flags.set(self.flags.get() & !f);
     }
 
+    /// The Rust type's name (`std::any::type_name`).
     pub fn type_name(&self) -> &'static str {
         (self.vtable.type_name)()
     }
@@ -234,6 +237,7 @@ impl<T: crate::Trace + 'static> GcBox<T> {
         finalize: None,
         type_name: std::any::type_name::<T>,
         type_id: std::any::TypeId::of::<T>,
+        display_name: Self::display_name_erased,
     };
 
     /// Allocates a box with strong count 1, not yet tracked.
@@ -263,6 +267,15 @@ impl<T: crate::Trace + 'static> GcBox<T> {
         unsafe { Self::value_ref(h) }.trace(visitor);
     }
 
+    unsafe fn display_name_erased(h: NonNull<Header>) -> std::borrow::Cow<'static, str> {
+        // SAFETY: callers pass live objects (invariant 1).
+        if unsafe { hdr(h) }.has(flag::DROPPED) {
+            return std::borrow::Cow::Borrowed(std::any::type_name::<T>());
+        }
+        // SAFETY: live and not DROPPED (invariant 3).
+        unsafe { Self::value_ref(h) }.type_name()
+    }
+
     unsafe fn drop_erased(h: NonNull<Header>) {
         let p = h.cast::<GcBox<T>>().as_ptr();
         // SAFETY: called once, by `drop_value`, which set DROPPED first
@@ -276,4 +289,19 @@ impl<T: crate::Trace + 'static> GcBox<T> {
         // ManuallyDrop, so this frees memory without dropping it again.
         drop(unsafe { Box::from_raw(h.cast::<GcBox<T>>().as_ptr()) });
     }
+}
+
+/// The user's name for the object behind `h` ([`crate::Trace::type_name`]),
+/// or the Rust type's name once its value is dropped or if the user's
+/// `type_name` panics.
+///
+/// # Safety
+/// `h` must be live (header invariant 1).
+pub(crate) unsafe fn display_name(h: NonNull<Header>) -> std::borrow::Cow<'static, str> {
+    // SAFETY: forwarded from the caller.
+    let header = unsafe { hdr(h) };
+    let f = header.vtable.display_name;
+    // SAFETY: forwarded from the caller.
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe { f(h) }));
+    r.unwrap_or(std::borrow::Cow::Borrowed(header.type_name()))
 }

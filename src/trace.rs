@@ -7,6 +7,7 @@
 //! caught by the collector's checks before anything is freed (see
 //! `docs/safety.md`). Neither causes undefined behaviour.
 
+use std::borrow::Cow;
 use std::ptr::NonNull;
 use std::rc::Rc;
 
@@ -68,6 +69,14 @@ pub trait Trace {
 
     /// Reports every handle this value owns by calling `trace` on it.
     fn trace(&self, visitor: &mut Visitor<'_>);
+
+    /// The name the introspection functions and debug output give this
+    /// value. Defaults to [`std::any::type_name`]; an interpreter
+    /// overrides it to report its own class names (`"Point"` rather than
+    /// `"minipy::Instance"`).
+    fn type_name(&self) -> Cow<'static, str> {
+        Cow::Borrowed(std::any::type_name::<Self>())
+    }
 }
 
 /// What the collector does with each reported edge; one impl per phase.

@@ -30,7 +30,7 @@ use std::ptr::NonNull;
 use std::time::Instant;
 
 use crate::gc_module::{DEBUG_COLLECTABLE, DEBUG_STATS};
-use crate::header::{hdr, Header};
+use crate::header::Header;
 use crate::heap::{Heap, NUM_GENERATIONS};
 use crate::list::List;
 use reachability::Anomaly;
@@ -241,7 +241,7 @@ fn debug_each(heap: &Heap, flag: u32, what: &str, l: &List) {
 /// CPython's `debug_cycle`: `gc: collectable <Type 0x...>`.
 pub(crate) fn debug_object(what: &str, h: NonNull<Header>) {
     // SAFETY: callers pass live objects.
-    let name = unsafe { hdr(h) }.type_name();
+    let name = unsafe { crate::header::display_name(h) };
     eprintln!("gc: {what} <{name} {:p}>", h.as_ptr());
 }
 
