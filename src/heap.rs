@@ -217,6 +217,8 @@ impl Drop for Teardown {
         // SAFETY: see `with`: the heap is alive until we free it below.
         let heap = unsafe { &*p };
         crate::collect::collect_at_teardown(heap);
+        // DEBUG_LEAK: say what the final collection could not free.
+        crate::introspect::report_at_teardown(heap);
         // gc.garbage is the user's to inspect; at thread exit, let it go
         // like any other handles (cycles in it are leaked, as in CPython).
         drop(heap.garbage.take());

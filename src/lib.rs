@@ -46,6 +46,7 @@ mod gc;
 mod gc_module;
 mod header;
 mod heap;
+mod introspect;
 mod list;
 mod trace;
 mod trace_impls;
@@ -62,6 +63,10 @@ pub use crate::gc_module::{
     is_tracked, remove_callback, set_debug, set_stress, set_threshold, take_garbage, unfreeze,
     CallbackInfo, GcCallback, GenerationStats, Phase, DEBUG_COLLECTABLE, DEBUG_LEAK, DEBUG_SAVEALL,
     DEBUG_STATS, DEBUG_UNCOLLECTABLE,
+};
+pub use crate::introspect::{
+    backref_chain, get_objects, get_referents, get_referrers, leak_report, snapshot, BackrefChain,
+    GcHandle, Generation, LeakReport, ObjectInfo, Snapshot, TypeGrowth,
 };
 pub use crate::trace::{Trace, Visitor};
 pub use crate::unraisable::{set_unraisable_hook, Unraisable, UnraisableHook};

@@ -9,10 +9,9 @@
 
 use std::borrow::Cow;
 use std::ptr::NonNull;
-use std::rc::Rc;
 
 use crate::header::Header;
-use crate::weak::Registration;
+use crate::weak::WeakSlot;
 
 /// A value that can live inside a [`Gc`](crate::Gc) and may own other handles.
 ///
@@ -83,8 +82,8 @@ pub trait Trace {
 pub(crate) trait Sink {
     /// A strong handle at address `handle` points to `target`.
     fn strong(&mut self, target: NonNull<Header>, handle: *const ());
-    /// A weak handle pointing to `target`, with its callback registration.
-    fn weak(&mut self, _target: NonNull<Header>, _callback: Option<&Rc<Registration>>) {}
+    /// A weak handle pointing to `target`.
+    fn weak(&mut self, _target: NonNull<Header>, _slot: &WeakSlot) {}
     /// The value could not report its children right now.
     fn opaque(&mut self);
 }
@@ -106,12 +105,8 @@ impl<'a> Visitor<'a> {
         self.sink.strong(target, handle);
     }
 
-    pub(crate) fn visit_weak(
-        &mut self,
-        target: NonNull<Header>,
-        callback: Option<&Rc<Registration>>,
-    ) {
-        self.sink.weak(target, callback);
+    pub(crate) fn visit_weak(&mut self, target: NonNull<Header>, slot: &WeakSlot) {
+        self.sink.weak(target, slot);
     }
 
     /// Tells the collector that this value cannot report its children right

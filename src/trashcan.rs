@@ -98,17 +98,21 @@ pub(crate) unsafe fn release_now(heap: Option<&Heap>, h: NonNull<Header>) {
     // SAFETY: caller guarantees liveness.
     let header = unsafe { hdr(h) };
     debug_assert_eq!(header.strong.get(), 0);
-    // 1. Finalizer (PEP 442, PyObject_CallFinalizerFromDealloc): it may
-    //    resurrect the object, in which case we stop here.
-    // SAFETY: forwarded.
-    if unsafe { crate::finalize::run_from_dealloc(heap, h) } {
+    // 1-2. The finalizer (PyObject_CallFinalizerFromDealloc) may resurrect
+    //      the object, in which case we stop. Then weak references die and
+    //      their callbacks run, newest first. CPython's subtype_dealloc runs
+    //      a PEP 442 finalizer before the weak references are cleared, and a
+    //      legacy one (tp_del) after.
+    let legacy = header.has(flag::LEGACY);
+    // SAFETY (both calls below): `h` is live with strong count 0 (caller).
+    if !legacy && unsafe { crate::finalize::run_from_dealloc(heap, h) } {
         return;
     }
-    // 2. Weak references die (and their callbacks run, newest first).
-    // SAFETY: forwarded.
+    // SAFETY: see above.
     unsafe { crate::weak::clear_weakrefs(heap, h) };
-    if header.strong.get() != 0 {
-        return; // a weak callback cannot revive (weak refs are dead); defensive
+    // SAFETY: see above.
+    if legacy && unsafe { crate::finalize::run_from_dealloc(heap, h) } {
+        return;
     }
     // 3. Untrack.
     if let Some(heap) = heap {

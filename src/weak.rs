@@ -36,9 +36,56 @@ pub struct Weak<T: Trace + 'static> {
     /// The object's `weak_epoch` when this handle was made; a different
     /// epoch means the object's weak references were cleared since.
     epoch: u32,
-    /// The callback this handle (and its clones) registered, if any.
-    callback: Option<Rc<Registration>>,
+    /// What the collector may change in this very handle.
+    slot: WeakSlot,
     _marker: PhantomData<T>,
+}
+
+/// The part of a [`Weak`] handle the collector changes through a shared
+/// reference, when the handle itself is owned by garbage.
+pub(crate) struct WeakSlot {
+    /// Set when the collector cleared this handle (CPython clears every
+    /// weak reference that is itself garbage, bpo-38006).
+    dead: Cell<bool>,
+    /// The callback registration this handle holds, if any.
+    callback: Cell<Option<Rc<Registration>>>,
+}
+
+impl WeakSlot {
+    fn new(dead: bool, callback: Option<Rc<Registration>>) -> Self {
+        WeakSlot {
+            dead: Cell::new(dead),
+            callback: Cell::new(callback),
+        }
+    }
+
+    fn registration(&self) -> Option<Rc<Registration>> {
+        let r = self.callback.take();
+        self.callback.set(r.clone());
+        r
+    }
+
+    /// Clears this handle as if it had been dropped: it never upgrades
+    /// again and no longer keeps its callback pending. Returns the
+    /// registration it held, for the caller to let go of outside any
+    /// user code (see [`release_holder`]).
+    pub(crate) fn kill(&self) -> Option<Rc<Registration>> {
+        self.dead.set(true);
+        self.callback.take()
+    }
+}
+
+/// One handle holding `reg` is gone; the last one cancels the callback.
+/// Returns the cancelled callback, for the caller to drop when it is safe
+/// to run user code.
+pub(crate) fn release_holder(reg: &Registration) -> Option<Box<dyn FnOnce()>> {
+    let n = reg.holders.get() - 1;
+    reg.holders.set(n);
+    if n == 0 {
+        reg.take()
+    } else {
+        None
+    }
 }
 
 /// A weak-reference callback, shared by the `Weak` handles cloned from the
@@ -65,7 +112,10 @@ impl<T: Trace + 'static> Weak<T> {
         Weak {
             ptr: None,
             epoch: 0,
-            callback: None,
+            slot: WeakSlot {
+                dead: Cell::new(false),
+                callback: Cell::new(None),
+            },
             _marker: PhantomData,
         }
     }
@@ -79,7 +129,7 @@ impl<T: Trace + 'static> Weak<T> {
         Weak {
             ptr: Some(h),
             epoch: header.weak_epoch.get(),
-            callback: None,
+            slot: WeakSlot::new(false, None),
             _marker: PhantomData,
         }
     }
@@ -91,9 +141,10 @@ impl<T: Trace + 'static> Weak<T> {
 
     /// Whether the object is alive and this reference was not cleared.
     pub fn is_alive(&self) -> bool {
-        self.header().is_some_and(|h| {
-            h.strong.get() > 0 && !h.has(flag::DROPPED) && h.weak_epoch.get() == self.epoch
-        })
+        !self.slot.dead.get()
+            && self.header().is_some_and(|h| {
+                h.strong.get() > 0 && !h.has(flag::DROPPED) && h.weak_epoch.get() == self.epoch
+            })
     }
 
     /// A strong handle, if the object is still alive.
@@ -125,8 +176,8 @@ impl<T: Trace + 'static> Weak<T> {
 
     /// Whether this handle has a callback that has not run yet.
     pub fn has_callback(&self) -> bool {
-        self.callback
-            .as_ref()
+        self.slot
+            .registration()
             .is_some_and(|r| r.callback.borrow().is_some())
     }
 }
@@ -161,7 +212,7 @@ impl<T: Trace + 'static> Gc<T> {
     pub fn downgrade_with_callback(this: &Self, callback: impl FnOnce() + 'static) -> Weak<T> {
         let h = Gc::header_ptr(this);
         // SAFETY: `this` keeps the object alive.
-        let mut weak = unsafe { Weak::from_header(h) };
+        let weak = unsafe { Weak::from_header(h) };
         let type_name = std::any::type_name::<T>();
         let reg = Rc::new(Registration {
             callback: RefCell::new(Some(Box::new(callback))),
@@ -179,7 +230,7 @@ impl<T: Trace + 'static> Gc<T> {
                 unsafe { hdr(h) }.set(flag::WEAK_CALLBACKS);
             }
         });
-        weak.callback = Some(reg);
+        weak.slot.callback.set(Some(reg));
         weak
     }
 }
@@ -195,13 +246,14 @@ impl<T: Trace + 'static> Clone for Weak<T> {
         if let Some(h) = self.header() {
             h.inc_weak();
         }
-        if let Some(r) = &self.callback {
+        let reg = self.slot.registration();
+        if let Some(r) = &reg {
             r.holders.set(r.holders.get() + 1);
         }
         Weak {
             ptr: self.ptr,
             epoch: self.epoch,
-            callback: self.callback.clone(),
+            slot: WeakSlot::new(self.slot.dead.get(), reg),
             _marker: PhantomData,
         }
     }
@@ -209,13 +261,9 @@ impl<T: Trace + 'static> Clone for Weak<T> {
 
 impl<T: Trace + 'static> Drop for Weak<T> {
     fn drop(&mut self) {
-        if let Some(reg) = self.callback.take() {
-            let n = reg.holders.get() - 1;
-            reg.holders.set(n);
-            if n == 0 {
-                // The last weak handle is gone: the callback is cancelled.
-                drop(reg.take());
-            }
+        if let Some(reg) = self.slot.callback.take() {
+            // The last weak handle gone cancels the callback.
+            drop(release_holder(&reg));
         }
         let Some(h) = self.ptr else { return };
         // SAFETY: live (invariant 2: our weak count holds it).
@@ -234,7 +282,7 @@ impl<T: Trace + 'static> Trace for Weak<T> {
 
     fn trace(&self, visitor: &mut Visitor<'_>) {
         if let Some(h) = self.ptr {
-            visitor.visit_weak(h, self.callback.as_ref());
+            visitor.visit_weak(h, &self.slot);
         }
     }
 }
