@@ -104,14 +104,14 @@ pub(crate) unsafe fn release_now(heap: Option<&Heap>, h: NonNull<Header>) {
     //      a PEP 442 finalizer before the weak references are cleared, and a
     //      legacy one (tp_del) after.
     let legacy = header.has(flag::LEGACY);
-    // SAFETY (both calls below): `h` is live with strong count 0 (caller).
-    if !legacy && unsafe { crate::finalize::run_from_dealloc(heap, h) } {
+    // SAFETY: `h` is live with strong count 0 (caller).
+    let finalize = || unsafe { crate::finalize::run_from_dealloc(heap, h) };
+    if !legacy && finalize() {
         return;
     }
-    // SAFETY: see above.
+    // SAFETY: `h` is live (caller).
     unsafe { crate::weak::clear_weakrefs(heap, h) };
-    // SAFETY: see above.
-    if legacy && unsafe { crate::finalize::run_from_dealloc(heap, h) } {
+    if legacy && finalize() {
         return;
     }
     // 3. Untrack.
