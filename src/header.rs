@@ -43,6 +43,8 @@
 //!   9 WEAK_CALLBACKS  the heap's callback table may hold weak-reference
 //!                 callbacks for this object. set: downgrade_with_callback;
 //!                 cleared: when its weak references are cleared.
+//!  10 LEGACY_HELD in a collection's list of objects kept alive by legacy
+//!                 finalizers. set: move_legacy_finalizers; cleared at the end.
 //! ```
 //!
 //! The header is 48 bytes on 64-bit targets.
@@ -65,8 +67,9 @@ pub(crate) mod flag {
     pub const LEGACY: u32 = 1 << 7;
     pub const FROZEN: u32 = 1 << 8;
     pub const WEAK_CALLBACKS: u32 = 1 << 9;
+    pub const LEGACY_HELD: u32 = 1 << 10;
     /// Flags that only mean something during one collection.
-    pub const SCRATCH: u32 = COLLECTING | UNREACHABLE | OPAQUE;
+    pub const SCRATCH: u32 = COLLECTING | UNREACHABLE | OPAQUE | LEGACY_HELD;
 }
 
 /// Type-erased operations on a `GcBox<T>`, one static table per `T`.

@@ -129,7 +129,21 @@ impl Heap {
         }
     }
 
-    /// Unlinks a tracked object that is being released.
+    /// Links an object back into the young generation without counting it
+    /// as an allocation (CPython's `_PyObject_GC_TRACK`).
+    ///
+    /// # Safety
+    /// `h` must be a live, untracked header.
+    pub unsafe fn retrack(&self, h: NonNull<Header>) {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            hdr(h).set(flag::TRACKED);
+            self.gens[0].list.push_back(h);
+        }
+    }
+
+    /// Unlinks a tracked object that is being released (CPython's
+    /// `_PyObject_GC_UNTRACK`; the count changes in [`Heap::note_dealloc`]).
     ///
     /// # Safety
     /// `h` must be live and, if TRACKED, linked into one of this heap's
@@ -144,8 +158,13 @@ impl Heap {
         // SAFETY: TRACKED means linked (header invariant 4).
         unsafe { list::unlink(h) };
         header.clear(flag::TRACKED | flag::FROZEN);
-        let g0 = &self.gens[0];
-        g0.count.set(g0.count.get().saturating_sub(1));
+    }
+
+    /// A tracked object is being deallocated: the young count goes down
+    /// (CPython's `PyObject_GC_Del`), never below zero.
+    pub fn note_dealloc(&self) {
+        let g0 = &self.gens[0].count;
+        g0.set(g0.get().saturating_sub(1));
     }
 
     /// Every tracked object, youngest generation first, then frozen ones.

@@ -92,40 +92,51 @@ pub(crate) fn drain_after_collection(heap: &Heap) {
 /// The release steps, in CPython's `subtype_dealloc` order.
 ///
 /// # Safety
-/// `h` must be live with strong count zero, and not linked into a
-/// collection's scratch list (true: releases are deferred while collecting).
+/// `h` must be live with strong count zero and, if TRACKED, linked into one
+/// of the heap's own lists (not a collection's scratch list).
 pub(crate) unsafe fn release_now(heap: Option<&Heap>, h: NonNull<Header>) {
     // SAFETY: caller guarantees liveness.
     let header = unsafe { hdr(h) };
     debug_assert_eq!(header.strong.get(), 0);
-    // 1-2. The finalizer (PyObject_CallFinalizerFromDealloc) may resurrect
-    //      the object, in which case we stop. Then weak references die and
-    //      their callbacks run, newest first. CPython's subtype_dealloc runs
-    //      a PEP 442 finalizer before the weak references are cleared, and a
-    //      legacy one (tp_del) after.
     let legacy = header.has(flag::LEGACY);
     // SAFETY: `h` is live with strong count 0 (caller).
     let finalize = || unsafe { crate::finalize::run_from_dealloc(heap, h) };
+    // 1. A PEP 442 finalizer runs first, with the object still tracked; it
+    //    may resurrect the object, which then simply lives on.
     if !legacy && finalize() {
         return;
     }
+    // 2. Untrack before any more user code runs: a weak callback may call
+    //    collect(), and a tracked object with no handles would look like
+    //    garbage to it (CPython's comment in subtype_dealloc).
+    let was_tracked = header.has(flag::TRACKED);
+    // SAFETY: TRACKED objects are in the heap's own lists (caller).
+    let untrack = || heap.map(|heap| unsafe { heap.untrack(h) });
+    untrack();
+    // 3. Weak references die; their callbacks run, newest first.
     // SAFETY: `h` is live (caller).
     unsafe { crate::weak::clear_weakrefs(heap, h) };
-    if legacy && finalize() {
-        return;
+    // 4. A legacy finalizer (tp_del) runs after the weak references die,
+    //    re-tracked while it runs, as CPython does.
+    if legacy {
+        if let (Some(heap), true) = (heap, was_tracked) {
+            // SAFETY: live and untracked just above.
+            unsafe { heap.retrack(h) };
+        }
+        if finalize() {
+            return;
+        }
+        untrack();
     }
-    // 3. Untrack.
-    if let Some(heap) = heap {
-        // SAFETY: releases are not run during collections, so a TRACKED
-        // object is in one of the heap's own lists.
-        unsafe { heap.untrack(h) };
+    if let (Some(heap), true) = (heap, was_tracked) {
+        heap.note_dealloc();
     }
-    // 4. Drop the value; a panic from its Drop is reported, not propagated.
+    // 5. Drop the value; a panic from its Drop is reported, not propagated.
     // SAFETY: strong is 0: no handle can deref the value.
     if let Some(payload) = unsafe { header::drop_value(h) } {
         crate::unraisable::report_panic(heap, "drop of", header.type_name(), payload);
     }
-    // 5. Free the memory unless weak handles or a queue still point here.
+    // 6. Free the memory unless weak handles or a queue still point here.
     // SAFETY: `h` is live; we do not use it after this call.
     unsafe { header::try_free(h) };
 }

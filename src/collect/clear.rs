@@ -16,6 +16,7 @@ use crate::list::{self, List};
 /// value or, if that one was dropped first, a panic/`Cleared`: never freed
 /// memory, because memory outlives handles.
 pub(crate) fn delete_garbage(heap: &Heap, garbage: &List, old: &List) -> usize {
+    release_zeroed(heap, garbage, flag::UNREACHABLE, old);
     if heap.debug.get() & DEBUG_SAVEALL != 0 {
         let objects = garbage.to_vec();
         // SAFETY: linked objects are live.
@@ -32,8 +33,7 @@ pub(crate) fn delete_garbage(heap: &Heap, garbage: &List, old: &List) -> usize {
         // SAFETY: live (unlinking does not free).
         let header = unsafe { hdr(h) };
         header.clear(flag::TRACKED | flag::SCRATCH);
-        let g0 = &heap.gens[0].count;
-        g0.set(g0.get().saturating_sub(1));
+        heap.note_dealloc();
         // Weak references made by finalizers die before the value does.
         // SAFETY: live.
         unsafe { crate::weak::clear_weakrefs(Some(heap), h) };
@@ -46,4 +46,35 @@ pub(crate) fn delete_garbage(heap: &Heap, garbage: &List, old: &List) -> usize {
         n += 1;
     }
     n
+}
+
+/// Releases the objects of `list` whose last handle went away during this
+/// collection (a finalizer broke their cycle, or the garbage holding them
+/// was cleared), and everything their release frees in turn.
+///
+/// CPython frees such objects by reference counting the moment their count
+/// reaches zero, so they vanish from its lists and are not counted as
+/// collected; our releases are deferred while the collector walks its
+/// lists, so we catch up here, before counting. `marker` is the flag that
+/// marks membership of `list`.
+pub(crate) fn release_zeroed(heap: &Heap, list: &List, marker: u32, old: &List) {
+    // SAFETY: linked objects are live.
+    let zero = |h| unsafe { hdr(h) }.strong.get() == 0;
+    let mut work: Vec<_> = list.to_vec().into_iter().filter(|&h| zero(h)).collect();
+    while let Some(h) = work.pop() {
+        // SAFETY: queued or listed objects are live (header invariant 2).
+        let header = unsafe { hdr(h) };
+        if !header.has(marker) || header.strong.get() != 0 {
+            continue; // already handled, or not ours
+        }
+        header.clear(flag::SCRATCH);
+        // The release path expects tracked objects in the heap's lists.
+        // SAFETY: `h` is linked into `list`.
+        unsafe { list::move_to(h, old) };
+        let mark = heap.release_queue.borrow().len();
+        // SAFETY: live, strong 0, tracked in a heap list.
+        unsafe { crate::trashcan::release_now(Some(heap), h) };
+        let queue = heap.release_queue.borrow();
+        work.extend(queue.get(mark..).unwrap_or_default().iter().copied());
+    }
 }

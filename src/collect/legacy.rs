@@ -26,6 +26,7 @@ pub(crate) fn move_legacy_finalizers(unreachable: &List, finalizers: &List) {
         let header = unsafe { hdr(h) };
         if header.has(flag::LEGACY) {
             header.clear(flag::COLLECTING | flag::UNREACHABLE);
+            header.set(flag::LEGACY_HELD);
             // SAFETY: `h` is linked into `unreachable`.
             unsafe { list::move_to(h, finalizers) };
         }
@@ -42,6 +43,7 @@ impl Sink for MoveSink<'_> {
         let t = unsafe { hdr(target) };
         if t.has(flag::COLLECTING) {
             t.clear(flag::COLLECTING | flag::UNREACHABLE);
+            t.set(flag::LEGACY_HELD);
             // SAFETY: COLLECTING objects here are linked in `unreachable`.
             unsafe { list::move_to(target, self.to) };
         }
@@ -61,10 +63,15 @@ pub(crate) fn move_legacy_finalizer_reachable(finalizers: &List) {
     }
 }
 
-/// Appends the legacy objects (every object, under DEBUG_SAVEALL) to
+/// Appends the legacy objects (every object, under DEBUG_SAVEALL) that
+/// are still held by a cycle to
 /// `gc.garbage` and moves the whole list to `old`. Returns its length:
 /// the collection's "uncollectable" count.
 pub(crate) fn handle_legacy_finalizers(heap: &Heap, finalizers: &List, old: &List) -> usize {
+    // Objects that clearing the garbage left without handles (a legacy
+    // object hanging off a freed cycle, not in one) die now, as they do
+    // in CPython's delete_garbage, and are not uncollectable.
+    super::clear::release_zeroed(heap, finalizers, flag::LEGACY_HELD, old);
     let saveall = heap.debug.get() & crate::gc_module::DEBUG_SAVEALL != 0;
     let objects = finalizers.to_vec();
     let mut garbage = Vec::new();
