@@ -47,10 +47,21 @@ use crate::weak::WeakSlot;
 /// ```
 ///
 /// # What a wrong impl does
-/// Reporting too few handles leaks the cycles they close. Reporting a handle
-/// twice, or a handle the value does not own, is detected before the
-/// collector frees anything: the suspect objects are kept alive and the
+/// Reporting too few handles leaks the cycles they close. Reporting the
+/// same handle twice, different handles on different calls, or a handle
+/// that does not account for the object's count is caught before anything
+/// is finalized or freed: the suspect objects, and everything they reach,
+/// are kept alive, the rest of the garbage is collected as usual, and the
 /// problem is reported through the [unraisable hook](crate::set_unraisable_hook).
+/// One case cannot be caught: reporting, exactly once, a handle the value
+/// does not own that lives outside every heap object (a Rust local or a
+/// global). The object it points to may then be cleared while that handle
+/// survives; a deref through it panics with a message naming the type,
+/// and [`Gc::try_borrow`](crate::Gc::try_borrow) returns an error. Memory
+/// is never freed while a handle points to it, so this is a logic error,
+/// not undefined behaviour, unless a `&T` borrowed from that handle is
+/// held across the collection (see `docs/safety.md`).
+///
 /// `trace` may run at any collection, so it should not have side effects;
 /// if it allocates, drops handles or panics, the collector copes (a panic is
 /// caught and reported, and the object is kept alive for that collection).

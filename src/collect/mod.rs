@@ -5,7 +5,8 @@
 //!
 //! | phase | module |
 //! |---|---|
-//! | update_refs, subtract_refs, move_unreachable, verify_garbage | [`reachability`] |
+//! | update_refs, subtract_refs, move_unreachable | [`reachability`] |
+//! | verify_garbage (ours: `Trace` is a safe trait) | [`verify`] |
 //! | move_legacy_finalizers, handle_legacy_finalizers | [`legacy`] |
 //! | handle_weakrefs | [`weakrefs`] |
 //! | finalize_garbage, handle_resurrected_objects | [`finalization`] |
@@ -24,6 +25,7 @@ pub(crate) mod finalization;
 pub(crate) mod legacy;
 pub(crate) mod reachability;
 pub(crate) mod trigger;
+pub(crate) mod verify;
 pub(crate) mod weakrefs;
 
 use std::ptr::NonNull;
@@ -33,7 +35,7 @@ use crate::gc_module::{DEBUG_COLLECTABLE, DEBUG_STATS};
 use crate::header::Header;
 use crate::heap::{Heap, NUM_GENERATIONS};
 use crate::list::List;
-use reachability::Anomaly;
+use verify::Anomaly;
 
 /// The phases' scratch lists; its `Drop` restores the heap (module docs).
 pub(crate) struct Collection<'h> {
@@ -75,17 +77,34 @@ impl<'h> Collection<'h> {
         &self.heap.gens[self.old].list
     }
 
-    /// Gives up on the garbage: everything found goes back to the old
-    /// generation, alive. Used when a `Trace` impl was caught lying.
-    fn keep_everything(&self, anomaly: Anomaly) {
-        reachability::clear_scratch_flags(&self.unreachable);
-        self.unreachable.merge_into(self.old_list());
-        crate::unraisable::report(
-            Some(self.heap),
-            "collection",
-            "refcycle",
-            &format!("{}; the suspect objects are kept alive", anomaly.0),
-        );
+    /// verify_garbage, with what to do when it fails: keep the suspects
+    /// (and all they reach) alive, report, and check the rest again. After
+    /// a few rounds, or for an anomaly that names no suspects, give up on
+    /// the whole garbage: it all goes back to the old generation, alive.
+    fn verify_or_keep(&self, mut anomaly: Option<Anomaly>) {
+        for round in 0..4 {
+            let a = match anomaly.take() {
+                Some(a) => a,
+                None => match verify::verify_garbage(&self.unreachable) {
+                    Ok(()) => return,
+                    Err(a) => a,
+                },
+            };
+            let kept = if a.suspects.is_empty() || round == 3 {
+                let n = self.unreachable.len();
+                reachability::clear_scratch_flags(&self.unreachable);
+                self.unreachable.merge_into(self.old_list());
+                n
+            } else {
+                verify::keep_suspects(a.suspects, self.old_list())
+            };
+            crate::unraisable::report(
+                Some(self.heap),
+                "collection",
+                "refcycle",
+                &format!("{}; {kept} suspect objects are kept alive", a.message),
+            );
+        }
     }
 }
 
@@ -134,11 +153,9 @@ fn run_phases(c: &Collection<'_>, generation: usize) -> Outcome {
     //    with the long-lived bookkeeping of CPython's full-collection rule.
     promote_survivors(c, generation);
 
-    // 5. verify_garbage: refuse garbage a lying Trace impl may have invented.
-    if let Err(a) = verified(anomaly, &c.unreachable) {
-        c.keep_everything(a);
-        return out;
-    }
+    // 5. verify_garbage: keep alive whatever a lying Trace impl may have
+    //    made look like garbage.
+    c.verify_or_keep(anomaly);
 
     // 6. move_legacy_finalizers: legacy-finalizer objects, and all they
     //    reach, are uncollectable.
@@ -158,10 +175,7 @@ fn run_phases(c: &Collection<'_>, generation: usize) -> Outcome {
     let still = List::new();
     let anomaly = finalization::handle_resurrected_objects(&c.unreachable, &still, c.old_list());
     still.merge_into(&c.unreachable);
-    if let Err(a) = verified(anomaly, &c.unreachable) {
-        c.keep_everything(a);
-        return out;
-    }
+    c.verify_or_keep(anomaly);
 
     // 10. delete_garbage: drop the values (or keep them all in garbage()
     //     under DEBUG_SAVEALL); memory goes when the last handle does.
@@ -170,13 +184,6 @@ fn run_phases(c: &Collection<'_>, generation: usize) -> Outcome {
     // 11. handle_legacy_finalizers: legacy objects go to garbage().
     out.uncollectable = legacy::handle_legacy_finalizers(heap, &c.finalizers, c.old_list());
     out
-}
-
-fn verified(anomaly: Option<Anomaly>, garbage: &List) -> Result<(), Anomaly> {
-    match anomaly {
-        Some(a) => Err(a),
-        None => reachability::verify_garbage(garbage),
-    }
 }
 
 fn promote_survivors(c: &Collection<'_>, generation: usize) {

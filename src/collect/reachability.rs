@@ -1,7 +1,6 @@
 //! Finding the unreachable objects: CPython's `update_refs`,
 //! `subtract_refs` and `move_unreachable` (`deduce_unreachable`), and
-//! `verify_garbage`, our check that the `Trace` impls told the truth before
-//! anything is finalized or freed.
+//! the tracing helper every phase uses.
 //!
 //! The idea (CPython's, from `Python/gc.c`): an object's strong count says
 //! how many handles point to it. Subtract the handles that objects *inside*
@@ -56,8 +55,7 @@ pub(crate) fn update_refs(young: &List) {
     }
 }
 
-/// Something a `Trace` impl did that a correct one cannot.
-pub(crate) struct Anomaly(pub String);
+pub(crate) use super::verify::Anomaly;
 
 struct SubtractSink {
     current: NonNull<Header>,
@@ -75,11 +73,14 @@ impl Sink for SubtractSink {
             0 if self.anomaly.is_none() => {
                 // SAFETY: `current` is the live object being traced.
                 let parent = unsafe { hdr(self.current) }.type_name();
-                self.anomaly = Some(Anomaly(format!(
-                    "the Trace impl of {parent} reported more handles to a {} than exist \
-                     (visited twice, or a handle it does not own?)",
-                    t.type_name()
-                )));
+                self.anomaly = Some(Anomaly::suspect(
+                    format!(
+                        "the Trace impl of {parent} reported more handles to a {} than exist \
+                         (visited twice, or a handle it does not own?)",
+                        t.type_name()
+                    ),
+                    vec![self.current, target],
+                ));
             }
             0 => {}
             n => t.gc_refs.set(n - 1),
@@ -168,7 +169,7 @@ pub(crate) fn move_unreachable(young: &List, unreachable: &List) -> Option<Anoma
             };
             if (!trace_object(h, &mut sink) || sink.blind) && !was_opaque {
                 anomaly = anomaly.or_else(|| {
-                    Some(Anomaly(format!(
+                    Some(Anomaly::everything(format!(
                         "the Trace impl of {} could not report its handles while the \
                          collector was marking reachable objects",
                         header.type_name()
@@ -196,74 +197,6 @@ pub(crate) fn deduce_unreachable(young: &List, unreachable: &List) -> Option<Ano
     let a = subtract_refs(young);
     let b = move_unreachable(young, unreachable);
     a.or(b)
-}
-
-struct VerifySink {
-    handles: Vec<usize>,
-    blind: bool,
-}
-
-impl Sink for VerifySink {
-    fn strong(&mut self, target: NonNull<Header>, handle: *const ()) {
-        // SAFETY: a reported handle's target is live.
-        let t = unsafe { hdr(target) };
-        if t.has(flag::UNREACHABLE) {
-            t.gc_refs.set(t.gc_refs.get() + 1);
-            self.handles.push(handle as usize);
-        }
-    }
-
-    fn opaque(&mut self) {
-        self.blind = true;
-    }
-}
-
-/// Our addition to CPython's algorithm, because `Trace` is a safe trait:
-/// before the garbage is finalized or freed, check that every strong
-/// handle to it is accounted for by a *distinct* handle inside it.
-///
-/// A correct set of `Trace` impls always passes. An impl that reports a
-/// handle twice, a handle it does not own, or different handles on
-/// different calls fails it, and the collector then frees nothing.
-pub(crate) fn verify_garbage(garbage: &List) -> Result<(), Anomaly> {
-    let objects = garbage.to_vec();
-    for &h in &objects {
-        // SAFETY: linked objects are live.
-        unsafe { hdr(h) }.gc_refs.set(0);
-    }
-    let mut sink = VerifySink {
-        handles: Vec::new(),
-        blind: false,
-    };
-    for &h in &objects {
-        if !trace_object(h, &mut sink) || sink.blind {
-            // SAFETY: live.
-            let name = unsafe { hdr(h) }.type_name();
-            return Err(Anomaly(format!(
-                "the Trace impl of {name} failed while verifying garbage"
-            )));
-        }
-    }
-    sink.handles.sort_unstable();
-    if sink.handles.windows(2).any(|w| w[0] == w[1]) {
-        return Err(Anomaly(
-            "a Trace impl reported the same handle twice".into(),
-        ));
-    }
-    for &h in &objects {
-        // SAFETY: live.
-        let header = unsafe { hdr(h) };
-        if header.gc_refs.get() != header.strong.get() {
-            return Err(Anomaly(format!(
-                "a {} in the garbage has {} handles but the garbage reports {} \
-                 (is a Trace impl reporting handles it does not own?)",
-                header.type_name(),
-                header.strong.get(),
-                header.gc_refs.get()
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// Clears the per-collection flags of every object in `l`.
