@@ -20,7 +20,6 @@ use std::fmt;
 use super::graph::Graph;
 use super::{header_of, short_type_name, with_heap, GcHandle, Inspection};
 use crate::any::AnyGc;
-use crate::header::{flag, hdr};
 
 /// A chain of objects, each holding a strong handle to the next: the first
 /// is held from outside the heap, the last is the object asked about.
@@ -79,9 +78,10 @@ impl fmt::Display for BackrefChain {
 /// If something else outside the heap holds `obj` directly, the chain is
 /// just `[obj]`.
 ///
-/// Returns `None` when no chain exists: `obj` is only reachable from
-/// unreachable objects (garbage that the next [`collect`](crate::collect)
-/// will free), or a collection is under way. Handles that a `Trace` cannot
+/// Returns `None` when nothing but your handle keeps `obj` alive: no other
+/// handle to it exists, or only unreachable objects hold it (garbage that
+/// the next [`collect`](crate::collect) will free); also while a collection
+/// is under way. Handles that a `Trace` cannot
 /// report right now (a mutably borrowed `RefCell`) look external.
 ///
 /// # Examples
@@ -109,14 +109,9 @@ pub fn backref_chain(obj: &impl GcHandle) -> Option<BackrefChain> {
     let target = header_of(obj);
     with_heap(|heap| {
         let insp = Inspection::begin(heap)?;
-        let mut objects: Vec<_> = insp.objects().into_iter().map(|(h, _)| h).collect();
-        // SAFETY: the caller's handle keeps `target` live.
-        if !unsafe { hdr(target) }.has(flag::TRACKED) {
-            // An untracked leaf (a `Gc<String>`) can still be held by
-            // tracked objects: index it so edges to it are seen.
-            objects.push(target);
-        }
-        let mut graph = Graph::build(objects);
+        // An untracked target (a `Gc<String>`) can still be held by tracked
+        // objects: index it too, so that edges to it are seen.
+        let mut graph = Graph::build(&insp, Some(target), |_| {});
         let t = graph.index_of(target)?;
         // The caller's own handle is not a reason to be alive.
         graph.external[t] = graph.external[t].saturating_sub(1);
@@ -124,7 +119,7 @@ pub fn backref_chain(obj: &impl GcHandle) -> Option<BackrefChain> {
         let objects = path
             .into_iter()
             // SAFETY: live while `insp` is (Inspection::objects), or held
-            // by the caller (the target).
+            // by the caller (the untracked target).
             .map(|i| unsafe { AnyGc::from_live(graph.objects[i]) })
             .collect();
         Some(BackrefChain { objects })

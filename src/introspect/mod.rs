@@ -19,10 +19,14 @@
 //! are deferred to the trashcan queue (`heap.defer_releases`), so no object
 //! in the list we are walking is unlinked or freed behind our back. Panics
 //! in `trace` and `type_name` are caught by `trace_object` and
-//! `display_name`. (Rejected: walking the lists live with `next_of`, as the
-//! collector does. A `trace` that allocates would append to the list under
-//! our feet; collecting the pointers first costs one `Vec` and makes the
-//! walk's set of objects fixed.)
+//! `display_name`. The lists are read into a `Vec` before any user code
+//! runs, so the set of objects walked is fixed. (Rejected: tracing while
+//! following the lists' links, as the collector does. A `trace` that
+//! allocates would append to the list under our feet, and `freeze()` called
+//! from a `trace` would move the rest of it elsewhere.)
+//!
+//! While an [`Inspection`] holds `heap.collecting`, `graph.rs` also borrows
+//! the headers' `gc_refs` scratch field, which only a collection uses.
 //!
 //! While a collection is under way (inside a finalizer, a `Drop` run by the
 //! collector, or a [`gc callback`](crate::add_callback)) the objects being
@@ -44,6 +48,7 @@ use crate::gc::Gc;
 use crate::gc_module::DEBUG_LEAK;
 use crate::header::{display_name, Header};
 use crate::heap::{self, Heap, NUM_GENERATIONS};
+use crate::list::List;
 use crate::trace::{Sink, Trace};
 
 pub use backrefs::{backref_chain, BackrefChain};
@@ -105,23 +110,19 @@ impl<'h> Inspection<'h> {
         Some(Inspection { heap })
     }
 
-    /// Every tracked object and its generation: generations 0, 1, 2, then
-    /// the permanent one, each in list order.
+    /// The generation lists, then the permanent generation's.
+    pub(crate) fn lists(&self) -> [&'h List; NUM_GENERATIONS + 1] {
+        self.heap.all_lists()
+    }
+
+    /// Every tracked object: generations 0, 1, 2, then the permanent one,
+    /// each in list order.
     ///
     /// The pointers stay valid while `self` lives: nothing is freed while
     /// releases are deferred (header invariant 2: queued objects are
     /// PENDING), and only a release unlinks an object.
-    pub(crate) fn objects(&self) -> Vec<(NonNull<Header>, Generation)> {
-        let mut out = Vec::new();
-        for (i, l) in self.heap.all_lists().into_iter().enumerate() {
-            let g = if i < NUM_GENERATIONS {
-                Generation::Gen(i)
-            } else {
-                Generation::Permanent
-            };
-            out.extend(l.to_vec().into_iter().map(|h| (h, g)));
-        }
-        out
+    pub(crate) fn objects(&self) -> Vec<NonNull<Header>> {
+        self.lists().into_iter().flat_map(List::to_vec).collect()
     }
 }
 
@@ -142,7 +143,8 @@ impl Drop for Inspection<'_> {
 /// As in CPython 3.11, objects in the permanent generation ([`freeze`](crate::freeze))
 /// are not listed; a [`snapshot`] includes them. Untracked objects (types
 /// that can hold no handle, like `Gc<i32>`) are never listed. Empty while a
-/// collection is under way (see the [module docs](self)).
+/// collection is under way (inside a finalizer, a `Drop` run by the
+/// collector, or a gc callback).
 ///
 /// # Panics
 /// If `generation > 2` (Python raises `ValueError`).
@@ -179,7 +181,11 @@ pub fn get_objects(generation: Option<usize>) -> Vec<AnyGc> {
         let mut out = Vec::new();
         for l in lists {
             // SAFETY: linked objects are live (List invariant).
-            out.extend(l.to_vec().into_iter().map(|h| unsafe { AnyGc::from_live(h) }));
+            out.extend(
+                l.to_vec()
+                    .into_iter()
+                    .map(|h| unsafe { AnyGc::from_live(h) }),
+            );
         }
         out
     })
@@ -230,7 +236,7 @@ pub fn get_referrers(obj: &impl GcHandle) -> Vec<AnyGc> {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for (h, _) in insp.objects() {
+        for h in insp.objects() {
             let mut sink = FindSink {
                 target,
                 found: false,
@@ -327,7 +333,7 @@ impl LeakReport {
             return LeakReport::default();
         };
         let mut alive = HashMap::new();
-        for (h, _) in insp.objects() {
+        for h in insp.objects() {
             // SAFETY: live while `insp` is (Inspection::objects).
             *alive.entry(unsafe { display_name(h) }).or_insert(0) += 1;
         }
@@ -343,16 +349,23 @@ impl LeakReport {
     }
 }
 
-/// One line per type: `      2 Node`, the count right-aligned.
+/// A header line, then one line per type, count first:
+///
+/// ```text
+/// 3 tracked objects alive
+///        2  Node
+///        1  Cache
+/// 0 of them in gc.garbage
+/// ```
 impl fmt::Display for LeakReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{} tracked objects alive", self.total_alive())?;
         for (name, n) in &self.alive {
-            writeln!(f, "{n:>8} {}", short_type_name(name))?;
+            writeln!(f, "{n:>8}  {}", short_type_name(name))?;
         }
-        writeln!(f, "{} objects in gc.garbage", self.total_garbage())?;
+        writeln!(f, "{} of them in gc.garbage", self.total_garbage())?;
         for (name, n) in &self.garbage {
-            writeln!(f, "{n:>8} {}", short_type_name(name))?;
+            writeln!(f, "{n:>8}  {}", short_type_name(name))?;
         }
         Ok(())
     }

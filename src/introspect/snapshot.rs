@@ -1,23 +1,8 @@
 //! [`Snapshot`]: the heap's object graph as plain data, detached from the
 //! heap (it holds no handles, so taking one keeps nothing alive), with
 //! objgraph's per-type counts (`most_common_types`, `show_growth`) and two
-//! exports: Graphviz DOT for looking at, JSON for tools.
-//!
-//! What is in it, and what is not:
-//! - every **tracked** object, frozen ones included, numbered `0..len()`
-//!   in generation order (0, 1, 2, permanent), each generation in list
-//!   order. Ids are stable within one snapshot only; `address` identifies
-//!   an object across snapshots while it lives.
-//! - its **edges**: one per strong handle its `Trace` reports to another
-//!   tracked object (two handles to the same object are two edges).
-//!   Handles to untracked objects (`Gc<String>`, `Gc<i32>`: leaves that can
-//!   hold nothing, so can keep nothing alive) are left out, as CPython's
-//!   `gc` leaves out ints and strs; `get_referents` still lists them. Weak
-//!   handles keep nothing alive and are not edges.
-//! - `external_count`: the strong handles no tracked object accounts for,
-//!   so held from outside the heap. The objects with a positive count are
-//!   where every live object's [`backref_chain`](super::backref_chain)
-//!   starts.
+//! exports: Graphviz DOT for looking at, JSON for tools. [`Snapshot`]'s
+//! docs say what is in one.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -26,6 +11,7 @@ use std::fmt::{self, Write as _};
 use super::graph::{addr, Graph};
 use super::{header_of, short_type_name, with_heap, GcHandle, Inspection};
 use crate::header::display_name;
+use crate::heap::NUM_GENERATIONS;
 
 /// Which generation an object is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -64,8 +50,23 @@ pub struct ObjectInfo {
     pub external_count: usize,
 }
 
-/// The heap's object graph at one moment. See the [module docs](self) for
-/// what it contains; [`snapshot`] takes one.
+/// The heap's object graph at one moment; [`snapshot`] takes one.
+///
+/// What is in it, and what is not:
+/// - every **tracked** object, frozen ones included, numbered `0..len()`
+///   in generation order (0, 1, 2, permanent), each generation in list
+///   order. Ids are stable within one snapshot only; `address` identifies
+///   an object across snapshots while it lives.
+/// - its **edges**: one per strong handle its `Trace` reports to another
+///   tracked object (two handles to the same object are two edges).
+///   Handles to untracked objects (`Gc<String>`, `Gc<i32>`: leaves that can
+///   hold nothing, so can keep nothing alive) are left out, as CPython's
+///   `gc` leaves out ints and strs; `get_referents` still lists them. Weak
+///   handles keep nothing alive and are not edges.
+/// - `external_count`: the strong handles no tracked object accounts for,
+///   so held from outside the heap. The objects with a positive count are
+///   where every live object's [`backref_chain`](crate::backref_chain)
+///   starts.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Snapshot {
     objects: Vec<ObjectInfo>,
@@ -107,24 +108,28 @@ pub fn snapshot() -> Snapshot {
 
 impl Snapshot {
     fn build(insp: &Inspection<'_>) -> Snapshot {
-        let (ptrs, generations): (Vec<_>, Vec<_>) = insp.objects().into_iter().unzip();
-        let graph = Graph::build(ptrs);
-        let objects = generations
-            .into_iter()
-            .enumerate()
-            .map(|(id, generation)| {
-                let h = graph.objects[id];
-                ObjectInfo {
+        let mut names = Vec::new();
+        // SAFETY: live while `insp` is (Inspection::objects).
+        let graph = Graph::build(insp, None, |h| names.push(unsafe { display_name(h) }));
+        let mut objects = Vec::with_capacity(graph.len());
+        let mut names = names.into_iter();
+        for (k, &end) in graph.ends.iter().enumerate() {
+            let generation = if k < NUM_GENERATIONS {
+                Generation::Gen(k)
+            } else {
+                Generation::Permanent
+            };
+            for id in objects.len()..end {
+                objects.push(ObjectInfo {
                     id,
-                    address: addr(h),
-                    // SAFETY: live while `insp` is (Inspection::objects).
-                    type_name: unsafe { display_name(h) },
+                    address: addr(graph.objects[id]),
+                    type_name: names.next().expect("one name per object"),
                     generation,
                     strong_count: graph.strong[id],
                     external_count: graph.external[id],
-                }
-            })
-            .collect();
+                });
+            }
+        }
         let (starts, targets) = graph.into_edges();
         Snapshot {
             objects,
@@ -229,7 +234,11 @@ impl Snapshot {
                 })
             })
             .collect();
-        out.sort_by(|a, b| b.delta.cmp(&a.delta).then_with(|| a.type_name.cmp(&b.type_name)));
+        out.sort_by(|a, b| {
+            b.delta
+                .cmp(&a.delta)
+                .then_with(|| a.type_name.cmp(&b.type_name))
+        });
         out
     }
 
@@ -295,7 +304,11 @@ impl Snapshot {
                 }
                 write!(s, "{t}").unwrap();
             }
-            s.push_str(if i + 1 < self.objects.len() { "]},\n" } else { "]}\n" });
+            s.push_str(if i + 1 < self.objects.len() {
+                "]},\n"
+            } else {
+                "]}\n"
+            });
         }
         s.push_str("]}\n");
         s
