@@ -9,8 +9,10 @@
 //!  +-----------------------------+
 //!  | strong      usize           |  number of Gc<T> handles
 //!  | weak        usize           |  number of Weak<T> handles
-//!  | gc_refs     usize           |  scratch count, meaningful only while
-//!  |                             |  the object is in a collection
+//!  | gc_refs     usize           |  scratch word: the collector's count
+//!  |                             |  during a collection, an index during
+//!  |                             |  an introspection walk (both hold
+//!  |                             |  heap.defer_releases)
 //!  | flags       u32  (below)    |
 //!  | weak_epoch  u32             |  bumped when weak refs are cleared
 //!  | vtable      &'static VTable |  trace / drop / free / type name

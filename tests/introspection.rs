@@ -425,3 +425,30 @@ fn introspection_inside_a_collection_answers_empty() {
     let seen = SEEN.with(|s| s.borrow().clone());
     assert_eq!(seen, [0; 12], "two finalizers, six answers each");
 }
+
+#[test]
+fn gc_callbacks_can_inspect_the_heap_and_collections_still_do_not_nest() {
+    use refcycle::{add_callback, remove_callback, CallbackInfo, GcCallback, Phase};
+    use std::rc::Rc;
+    let keep = Gc::new(RefCell::new(Vec::<Gc<u8>>::new()));
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let s = seen.clone();
+    let cb: GcCallback = Rc::new(move |phase: Phase, _: &CallbackInfo| {
+        let n = refcycle::get_objects(None).len();
+        let nested = refcycle::collect();
+        s.borrow_mut().push((phase, n, nested));
+    });
+    add_callback(cb.clone());
+    refcycle::collect();
+    assert!(remove_callback(&cb));
+    let seen = seen.borrow();
+    assert_eq!(seen.len(), 2);
+    for &(_, n, nested) in seen.iter() {
+        assert!(n >= 1, "the callback saw the tracked object");
+        assert_eq!(
+            nested, 0,
+            "a collection started from a callback does nothing"
+        );
+    }
+    drop(keep);
+}

@@ -19,7 +19,9 @@ use crate::trace::{Sink, Visitor};
 ///
 /// Returns `false` if the trace panicked (the panic is reported).
 pub(crate) fn trace_object(h: NonNull<Header>, sink: &mut dyn Sink) -> bool {
-    // SAFETY: callers pass objects linked in a collection list (live).
+    // SAFETY: callers pass live objects: linked in a collection's or the
+    // heap's lists while releases are deferred (collector, introspection),
+    // so nothing frees them during the call.
     let header = unsafe { hdr(h) };
     if header.has(flag::DROPPED) {
         return true; // a cleared value owns nothing

@@ -96,18 +96,25 @@ fn with_heap<R: Default>(f: impl FnOnce(&Heap) -> R) -> R {
 /// drops, on return or on unwind.
 pub(crate) struct Inspection<'h> {
     heap: &'h Heap,
+    /// `heap.collecting` before we set it: true inside gc callbacks, which
+    /// may inspect the heap (no scratch lists exist then) but must not
+    /// let a collection nest once we are done.
+    was_collecting: bool,
 }
 
 impl<'h> Inspection<'h> {
-    /// `None` while a collection (or another inspection) is under way: its
-    /// objects are in scratch lists, and collections do not nest.
+    /// `None` while a collection walks its scratch lists (or another
+    /// inspection is under way): objects are then out of their generations.
     pub(crate) fn begin(heap: &'h Heap) -> Option<Self> {
-        if heap.collecting.get() {
+        if heap.defer_releases.get() {
             return None;
         }
-        heap.collecting.set(true);
+        let was_collecting = heap.collecting.replace(true);
         heap.defer_releases.set(true);
-        Some(Inspection { heap })
+        Some(Inspection {
+            heap,
+            was_collecting,
+        })
     }
 
     /// The generation lists, then the permanent generation's.
@@ -132,7 +139,7 @@ impl Drop for Inspection<'_> {
         // Reset before draining: a `Drop` run by the drain may collect, as
         // any release may; and a panic in the drain cannot leave the heap
         // believing a collection is running forever.
-        self.heap.collecting.set(false);
+        self.heap.collecting.set(self.was_collecting);
         crate::trashcan::drain_after_collection(self.heap);
     }
 }
@@ -143,8 +150,8 @@ impl Drop for Inspection<'_> {
 /// As in CPython 3.11, objects in the permanent generation ([`freeze`](crate::freeze))
 /// are not listed; a [`snapshot`] includes them. Untracked objects (types
 /// that can hold no handle, like `Gc<i32>`) are never listed. Empty while a
-/// collection is under way (inside a finalizer, a `Drop` run by the
-/// collector, or a gc callback).
+/// collection walks its objects (inside a finalizer or a `Drop` run by the
+/// collector); gc callbacks see the heap as it is.
 ///
 /// # Panics
 /// If `generation > 2` (Python raises `ValueError`).
@@ -170,7 +177,7 @@ pub fn get_objects(generation: Option<usize>) -> Vec<AnyGc> {
         );
     }
     with_heap(|heap| {
-        if heap.collecting.get() {
+        if heap.defer_releases.get() {
             return Vec::new();
         }
         let lists = match generation {
