@@ -52,6 +52,7 @@ mod trace;
 mod trace_impls;
 mod trashcan;
 mod unraisable;
+mod validate;
 mod weak;
 
 pub use crate::any::AnyGc;
@@ -70,6 +71,7 @@ pub use crate::introspect::{
 };
 pub use crate::trace::{Trace, Visitor};
 pub use crate::unraisable::{set_unraisable_hook, Unraisable, UnraisableHook};
+pub use crate::validate::{validate, HeapError};
 pub use crate::weak::Weak;
 pub use refcycle_derive::Trace;
 

@@ -78,6 +78,15 @@ impl List {
         self.node(unsafe { h.as_ref() }.links.next.get())
     }
 
+    /// The object before `h` in this list, if any (for validation).
+    ///
+    /// # Safety
+    /// `h` must be linked into this list.
+    pub unsafe fn prev_of(&self, h: NonNull<Header>) -> Option<NonNull<Header>> {
+        // SAFETY: `h` is a live linked header (List invariant).
+        self.node(unsafe { h.as_ref() }.links.prev.get())
+    }
+
     fn node(&self, p: *const Links) -> Option<NonNull<Header>> {
         if p == self.sentinel_ptr() {
             None

@@ -87,6 +87,7 @@ pub(crate) fn handle_legacy_finalizers(heap: &Heap, finalizers: &List, old: &Lis
         }
     }
     heap.garbage.borrow_mut().extend(garbage);
+    super::reachability::clear_scratch_flags(finalizers);
     finalizers.merge_into(old);
     objects.len()
 }

@@ -32,7 +32,7 @@ use std::ptr::NonNull;
 use std::time::Instant;
 
 use crate::gc_module::{DEBUG_COLLECTABLE, DEBUG_STATS};
-use crate::header::Header;
+use crate::header::{flag, Header};
 use crate::heap::{Heap, NUM_GENERATIONS};
 use crate::list::List;
 use verify::Anomaly;
@@ -148,6 +148,12 @@ fn run_phases(c: &Collection<'_>, generation: usize) -> Outcome {
     // 1-3. update_refs, subtract_refs, move_unreachable: split `young` into
     //      reachable and unreachable.
     let anomaly = reachability::deduce_unreachable(&c.young, &c.unreachable);
+    crate::validate::debug_validate(&c.young, flag::SCRATCH, "move_unreachable (reachable)");
+    crate::validate::debug_validate(
+        &c.unreachable,
+        flag::OPAQUE,
+        "move_unreachable (unreachable)",
+    );
 
     // 4. Survivors move to the next generation (the oldest keeps its own),
     //    with the long-lived bookkeeping of CPython's full-collection rule.
@@ -183,6 +189,7 @@ fn run_phases(c: &Collection<'_>, generation: usize) -> Outcome {
 
     // 11. handle_legacy_finalizers: legacy objects go to garbage().
     out.uncollectable = legacy::handle_legacy_finalizers(heap, &c.finalizers, c.old_list());
+    crate::validate::debug_validate(c.old_list(), flag::SCRATCH, "handle_legacy_finalizers");
     out
 }
 
@@ -253,6 +260,18 @@ pub(crate) fn debug_object(what: &str, h: NonNull<Header>) {
 }
 
 /// The last full collection, when the thread's heap is torn down.
+///
+/// A panic here would abort the process (it would unwind out of a
+/// thread-local destructor), so it is caught and reported; the heap is
+/// consistent either way (the `Collection` guard).
 pub(crate) fn collect_at_teardown(heap: &Heap) {
-    crate::gc_module::collect_with_callback(heap, NUM_GENERATIONS - 1);
+    let full = || crate::gc_module::collect_with_callback(heap, NUM_GENERATIONS - 1);
+    if let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(full)) {
+        crate::unraisable::report_panic(
+            Some(heap),
+            "collection at thread exit",
+            "refcycle",
+            payload,
+        );
+    }
 }
