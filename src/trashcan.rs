@@ -98,31 +98,48 @@ pub(crate) unsafe fn release_now(heap: Option<&Heap>, h: NonNull<Header>) {
     // SAFETY: caller guarantees liveness.
     let header = unsafe { hdr(h) };
     debug_assert_eq!(header.strong.get(), 0);
+    // Like `Rc`, hold a weak count of our own while we work: the finalizer,
+    // a weak callback or the value's own drop may drop the last `Weak` to
+    // this object (a value holding a weak handle to itself, say), and the
+    // allocation must outlive this function. Dropping the guard frees it
+    // if nothing else holds it (header invariant 2).
+    let _hold = HoldAllocation::new(h);
     let legacy = header.has(flag::LEGACY);
+    let will_finalize =
+        header.vtable.finalize.is_some() && !header.has(flag::FINALIZED | flag::DROPPED);
     // SAFETY: `h` is live with strong count 0 (caller).
     let finalize = || unsafe { crate::finalize::run_from_dealloc(heap, h) };
-    // 1. A PEP 442 finalizer runs first, with the object still tracked; it
-    //    may resurrect the object, which then simply lives on.
-    if !legacy && finalize() {
-        return;
+    // SAFETY: TRACKED objects are in the heap's own lists (caller).
+    let untrack = || heap.map(|heap| unsafe { heap.untrack(h) });
+    let was_tracked = header.has(flag::TRACKED);
+    // Re-track into the young generation around a finalizer, as CPython's
+    // subtype_dealloc does: an object it resurrects starts young again.
+    let retrack = || {
+        if let (Some(heap), true) = (heap, was_tracked) {
+            // SAFETY: live and untracked just before this is called.
+            unsafe { heap.retrack(h) };
+        }
+    };
+    // 1. A PEP 442 finalizer runs first; it may resurrect the object,
+    //    which then simply lives on.
+    if !legacy && will_finalize {
+        untrack();
+        retrack();
+        if finalize() {
+            return;
+        }
     }
     // 2. Untrack before any more user code runs: a weak callback may call
     //    collect(), and a tracked object with no handles would look like
     //    garbage to it (CPython's comment in subtype_dealloc).
-    let was_tracked = header.has(flag::TRACKED);
-    // SAFETY: TRACKED objects are in the heap's own lists (caller).
-    let untrack = || heap.map(|heap| unsafe { heap.untrack(h) });
     untrack();
     // 3. Weak references die; their callbacks run, newest first.
-    // SAFETY: `h` is live (caller).
+    // SAFETY: `h` is live (caller, and `_hold`).
     unsafe { crate::weak::clear_weakrefs(heap, h) };
     // 4. A legacy finalizer (tp_del) runs after the weak references die,
-    //    re-tracked while it runs, as CPython does.
-    if legacy {
-        if let (Some(heap), true) = (heap, was_tracked) {
-            // SAFETY: live and untracked just above.
-            unsafe { heap.retrack(h) };
-        }
+    //    re-tracked while it runs.
+    if legacy && will_finalize {
+        retrack();
         if finalize() {
             return;
         }
@@ -132,13 +149,34 @@ pub(crate) unsafe fn release_now(heap: Option<&Heap>, h: NonNull<Header>) {
         heap.note_dealloc();
     }
     // 5. Drop the value; a panic from its Drop is reported, not propagated.
-    // SAFETY: strong is 0: no handle can deref the value.
+    // SAFETY: strong is 0: no handle can deref the value; `_hold` keeps
+    // the allocation alive through the drop.
     if let Some(payload) = unsafe { header::drop_value(h) } {
         crate::unraisable::report_panic(heap, "drop of", header.type_name(), payload);
     }
-    // 6. Free the memory unless weak handles or a queue still point here.
-    // SAFETY: `h` is live; we do not use it after this call.
-    unsafe { header::try_free(h) };
+    // 6. `_hold` drops: the memory is freed unless weak handles or a queue
+    //    still point here.
+}
+
+/// A weak count held by the release path for its own duration.
+struct HoldAllocation(NonNull<Header>);
+
+impl HoldAllocation {
+    fn new(h: NonNull<Header>) -> Self {
+        // SAFETY: callers pass live objects.
+        unsafe { hdr(h) }.inc_weak();
+        HoldAllocation(h)
+    }
+}
+
+impl Drop for HoldAllocation {
+    fn drop(&mut self) {
+        // SAFETY: our weak count kept the allocation alive (invariant 2).
+        let header = unsafe { hdr(self.0) };
+        header.weak.set(header.weak.get() - 1);
+        // SAFETY: live; `self.0` is not used after this.
+        unsafe { header::try_free(self.0) };
+    }
 }
 
 thread_local! {
