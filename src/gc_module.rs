@@ -331,5 +331,7 @@ fn invoke_callbacks(heap: &Heap, phase: Phase, info: CallbackInfo) {
         if let Err(payload) = r {
             crate::unraisable::report_panic(Some(heap), "gc callback", "refcycle", payload);
         }
+        // The callback may have removed itself: this may be the last handle.
+        crate::unraisable::drop_quietly(Some(heap), "gc callback", cb);
     }
 }

@@ -80,6 +80,10 @@ pub(crate) struct Heap {
     pub release_queue: RefCell<Vec<NonNull<Header>>>,
     pub release_depth: Cell<usize>,
     pub hooks: Hooks,
+    /// Panics caught from `Trace` impls so far; each was reported through
+    /// the unraisable hook, which is user code (collect/mod.rs compares it
+    /// across phases).
+    pub trace_panics: Cell<usize>,
     /// Collect on every tracked allocation (stress testing).
     pub stress: Cell<bool>,
     pub stress_tick: Cell<usize>,
@@ -107,6 +111,7 @@ impl Heap {
             release_queue: RefCell::new(Vec::new()),
             release_depth: Cell::new(0),
             hooks: Hooks::default(),
+            trace_panics: Cell::new(0),
             stress: Cell::new(stress_from_env()),
             stress_tick: Cell::new(0),
         }

@@ -112,10 +112,12 @@ impl<'a> Visitor<'a> {
         Visitor { sink }
     }
 
+    #[inline]
     pub(crate) fn visit_strong(&mut self, target: NonNull<Header>, handle: *const ()) {
         self.sink.strong(target, handle);
     }
 
+    #[inline]
     pub(crate) fn visit_weak(&mut self, target: NonNull<Header>, slot: &WeakSlot) {
         self.sink.weak(target, slot);
     }

@@ -67,7 +67,7 @@ pub(crate) fn report_panic(
     let message = panic_message(&*payload);
     report(heap, context, type_name, &message);
     // A payload whose own Drop panics must not unwind through the heap.
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(payload)));
+    drop_quietly(heap, "drop of", payload);
 }
 
 /// The text of a panic payload (`&str` or `String`, as `panic!` makes).
@@ -92,11 +92,35 @@ pub(crate) fn report(heap: Option<&Heap>, context: &str, type_name: &str, messag
     match hook {
         Some(hook) => {
             let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| hook(&info)));
-            if r.is_err() {
+            if let Err(payload) = r {
                 print_default(&info);
+                drop_quietly(None, "drop of", payload);
             }
+            // The hook may have replaced itself: this may be the last handle.
+            drop_quietly(heap, "unraisable hook", hook);
         }
         None => print_default(&info),
+    }
+}
+
+/// [`drop_quietly`] for each item on its own: dropping a `Vec` whose
+/// second element panics while the first one's panic unwinds would abort.
+pub(crate) fn drop_each_quietly<I: IntoIterator>(heap: Option<&Heap>, context: &str, items: I) {
+    for item in items {
+        drop_quietly(heap, context, item);
+    }
+}
+
+/// Drops a user value on the collector's behalf (a closure it cancelled,
+/// a callback list it copied, a panic payload): a panic from its `Drop` is
+/// reported, never propagated into the collector's caller.
+pub(crate) fn drop_quietly<T>(heap: Option<&Heap>, context: &str, value: T) {
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(value)));
+    if let Err(payload) = r {
+        let message = panic_message(&*payload);
+        report(heap, context, std::any::type_name::<T>(), &message);
+        // A payload of a payload: give up on it rather than recurse.
+        std::mem::forget(payload);
     }
 }
 

@@ -305,9 +305,7 @@ pub(crate) unsafe fn kill_weakrefs(
 ) -> Vec<Rc<Registration>> {
     // SAFETY: forwarded.
     let header = unsafe { hdr(h) };
-    header
-        .weak_epoch
-        .set(header.weak_epoch.get().wrapping_add(1));
+    bump_weak_epoch(header);
     let Some(heap) = heap.filter(|_| header.has(flag::WEAK_CALLBACKS)) else {
         return Vec::new();
     };
@@ -343,8 +341,24 @@ pub(crate) fn run_callbacks(heap: Option<&Heap>, regs: Vec<Rc<Registration>>) {
 ///
 /// # Safety
 /// `h` must be live.
+#[inline]
 pub(crate) unsafe fn clear_weakrefs(heap: Option<&Heap>, h: NonNull<Header>) {
+    // SAFETY: forwarded.
+    let header = unsafe { hdr(h) };
+    if !header.has(flag::WEAK_CALLBACKS) {
+        // The common case, on every release: no callback to look up.
+        bump_weak_epoch(header);
+        return;
+    }
     // SAFETY: forwarded.
     let regs = unsafe { kill_weakrefs(heap, h) };
     run_callbacks(heap, regs);
+}
+
+/// Makes every existing `Weak` to this object dead (they compare epochs).
+#[inline]
+pub(crate) fn bump_weak_epoch(header: &Header) {
+    header
+        .weak_epoch
+        .set(header.weak_epoch.get().wrapping_add(1));
 }

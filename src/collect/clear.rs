@@ -1,8 +1,10 @@
 //! `delete_garbage`: dropping the values of unreachable objects.
 
+use std::ptr::NonNull;
+
 use crate::any::AnyGc;
 use crate::gc_module::DEBUG_SAVEALL;
-use crate::header::{self, flag, hdr};
+use crate::header::{self, flag, hdr, Header};
 use crate::heap::Heap;
 use crate::list::{self, List};
 
@@ -15,8 +17,16 @@ use crate::list::{self, List};
 /// impl that derefs another member of its cycle finds either an intact
 /// value or, if that one was dropped first, a panic/`Cleared`: never freed
 /// memory, because memory outlives handles.
-pub(crate) fn delete_garbage(heap: &Heap, garbage: &List, old: &List) -> usize {
-    release_zeroed(heap, garbage, flag::UNREACHABLE, old);
+///
+/// `objects` are the members of `garbage` (a snapshot the driver already
+/// has; see `release_zeroed`).
+pub(crate) fn delete_garbage(
+    heap: &Heap,
+    garbage: &List,
+    objects: Vec<NonNull<Header>>,
+    old: &List,
+) -> usize {
+    release_zeroed(heap, objects, flag::UNREACHABLE, old);
     if heap.debug.get() & DEBUG_SAVEALL != 0 {
         let objects = garbage.to_vec();
         // SAFETY: linked objects are live.
@@ -56,11 +66,12 @@ pub(crate) fn delete_garbage(heap: &Heap, garbage: &List, old: &List) -> usize {
 /// reaches zero, so they vanish from its lists and are not counted as
 /// collected; our releases are deferred while the collector walks its
 /// lists, so we catch up here, before counting. `marker` is the flag that
-/// marks membership of `list`.
-pub(crate) fn release_zeroed(heap: &Heap, list: &List, marker: u32, old: &List) {
-    // SAFETY: linked objects are live.
-    let zero = |h| unsafe { hdr(h) }.strong.get() == 0;
-    let mut work: Vec<_> = list.to_vec().into_iter().filter(|&h| zero(h)).collect();
+/// marks membership of the list; `objects` are its members, all live
+/// (tracked objects are never freed: header invariant 2).
+pub(crate) fn release_zeroed(heap: &Heap, objects: Vec<NonNull<Header>>, marker: u32, old: &List) {
+    // SAFETY: the caller passes live objects.
+    let zero = |h: &NonNull<Header>| unsafe { hdr(*h) }.strong.get() == 0;
+    let mut work: Vec<_> = objects.into_iter().filter(zero).collect();
     while let Some(h) = work.pop() {
         // SAFETY: queued or listed objects are live (header invariant 2).
         let header = unsafe { hdr(h) };
@@ -69,7 +80,7 @@ pub(crate) fn release_zeroed(heap: &Heap, list: &List, marker: u32, old: &List) 
         }
         header.clear(flag::SCRATCH);
         // The release path expects tracked objects in the heap's lists.
-        // SAFETY: `h` is linked into `list`.
+        // SAFETY: `h` has the list's marker, so it is linked into it.
         unsafe { list::move_to(h, old) };
         let mark = heap.release_queue.borrow().len();
         // SAFETY: live, strong 0, tracked in a heap list.

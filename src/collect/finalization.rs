@@ -1,25 +1,35 @@
 //! PEP 442 finalization inside a collection: `finalize_garbage` and
 //! `handle_resurrected_objects` (CPython 3.11, Python/gc.c).
 
+use std::ptr::NonNull;
+
 use super::reachability::{self, Anomaly};
-use crate::header::{flag, hdr};
+use crate::header::{flag, hdr, Header};
 use crate::list::List;
 
 /// Runs the finalizer of every garbage object that has one and has not
 /// run it yet, each with a strong handle to its object and with every
-/// garbage object still intact.
-pub(crate) fn finalize_garbage(garbage: &List) {
+/// garbage object still intact. Returns how many finalizers ran.
+pub(crate) fn finalize_garbage(garbage: &List) -> usize {
+    let mut ran = 0;
     // Snapshot first: nothing leaves `garbage` during this loop (releases
     // are deferred), but a snapshot keeps the loop obviously finite.
     for h in garbage.to_vec() {
         // SAFETY: linked garbage objects are live.
         let header = unsafe { hdr(h) };
-        let wants =
-            header.vtable.finalize.is_some() && !header.has(flag::FINALIZED | flag::DROPPED);
-        if wants && crate::finalize::call_finalizer(h) == 0 {
-            crate::trashcan::release(h); // deferred: we are collecting
+        if wants_finalizer(header) {
+            ran += 1;
+            if crate::finalize::call_finalizer(h) == 0 {
+                crate::trashcan::release(h); // deferred: we are collecting
+            }
         }
     }
+    ran
+}
+
+/// Whether `finalize_garbage` would run this object's finalizer.
+pub(crate) fn wants_finalizer(header: &Header) -> bool {
+    header.vtable.finalize.is_some() && !header.has(flag::FINALIZED | flag::DROPPED)
 }
 
 /// Re-runs reachability over the garbage after the finalizers: whatever a
@@ -31,8 +41,20 @@ pub(crate) fn handle_resurrected_objects(
     old: &List,
 ) -> Option<Anomaly> {
     reachability::clear_scratch_flags(garbage);
-    let anomaly = reachability::deduce_unreachable(garbage, still);
+    let anomaly = reachability::deduce_unreachable(garbage, still).anomaly;
     // What is left in `garbage` was found reachable: resurrected.
     garbage.merge_into(old);
     anomaly
+}
+
+/// Whether every object of `garbage` still has exactly the strong count
+/// that `verify_garbage` accounted for (left in `gc_refs`): then no handle
+/// to the garbage was made or dropped since, and the resurrection check
+/// would find nothing (see `run_phases`). `garbage` holds live objects.
+pub(crate) fn counts_unchanged(garbage: &[NonNull<Header>]) -> bool {
+    garbage.iter().all(|&h| {
+        // SAFETY: the caller passes live objects.
+        let header = unsafe { hdr(h) };
+        header.strong.get() == header.gc_refs.get()
+    })
 }

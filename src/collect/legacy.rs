@@ -71,7 +71,7 @@ pub(crate) fn handle_legacy_finalizers(heap: &Heap, finalizers: &List, old: &Lis
     // Objects that clearing the garbage left without handles (a legacy
     // object hanging off a freed cycle, not in one) die now, as they do
     // in CPython's delete_garbage, and are not uncollectable.
-    super::clear::release_zeroed(heap, finalizers, flag::LEGACY_HELD, old);
+    super::clear::release_zeroed(heap, finalizers.to_vec(), flag::LEGACY_HELD, old);
     let saveall = heap.debug.get() & crate::gc_module::DEBUG_SAVEALL != 0;
     let objects = finalizers.to_vec();
     let mut garbage = Vec::new();

@@ -32,10 +32,10 @@ use std::ptr::NonNull;
 use std::time::Instant;
 
 use crate::gc_module::{DEBUG_COLLECTABLE, DEBUG_STATS};
-use crate::header::{flag, Header};
+use crate::header::{flag, hdr, Header};
 use crate::heap::{Heap, NUM_GENERATIONS};
 use crate::list::List;
-use verify::Anomaly;
+use verify::{Anomaly, Survey};
 
 /// The phases' scratch lists; its `Drop` restores the heap (module docs).
 pub(crate) struct Collection<'h> {
@@ -81,15 +81,23 @@ impl<'h> Collection<'h> {
     /// (and all they reach) alive, report, and check the rest again. After
     /// a few rounds, or for an anomaly that names no suspects, give up on
     /// the whole garbage: it all goes back to the old generation, alive.
-    fn verify_or_keep(&self, mut anomaly: Option<Anomaly>) {
+    ///
+    /// Returns what the verified garbage holds (nothing, if it all went).
+    /// `objects` are the members of `unreachable`, if the caller has them.
+    fn verify_or_keep(
+        &self,
+        mut anomaly: Option<Anomaly>,
+        mut objects: Option<Vec<NonNull<Header>>>,
+    ) -> Survey {
         for round in 0..4 {
             let a = match anomaly.take() {
                 Some(a) => a,
-                None => match verify::verify_garbage(&self.unreachable) {
-                    Ok(()) => return,
+                None => match verify::verify_garbage(&self.unreachable, objects.take()) {
+                    Ok(survey) => return survey,
                     Err(a) => a,
                 },
             };
+            objects = None; // the list changes below
             let kept = if a.suspects.is_empty() || round == 3 {
                 let n = self.unreachable.len();
                 reachability::clear_scratch_flags(&self.unreachable);
@@ -105,6 +113,7 @@ impl<'h> Collection<'h> {
                 &format!("{}; {kept} suspect objects are kept alive", a.message),
             );
         }
+        Survey::default()
     }
 }
 
@@ -147,7 +156,7 @@ fn run_phases(c: &Collection<'_>, generation: usize) -> Outcome {
 
     // 1-3. update_refs, subtract_refs, move_unreachable: split `young` into
     //      reachable and unreachable.
-    let anomaly = reachability::deduce_unreachable(&c.young, &c.unreachable);
+    let found = reachability::deduce_unreachable(&c.young, &c.unreachable);
     crate::validate::debug_validate(&c.young, flag::SCRATCH, "move_unreachable (reachable)");
     crate::validate::debug_validate(
         &c.unreachable,
@@ -157,35 +166,71 @@ fn run_phases(c: &Collection<'_>, generation: usize) -> Outcome {
 
     // 4. Survivors move to the next generation (the oldest keeps its own),
     //    with the long-lived bookkeeping of CPython's full-collection rule.
-    promote_survivors(c, generation);
+    promote_survivors(c, generation, found.reachable);
+    if found.unreachable.is_empty() && found.anomaly.is_none() {
+        // No garbage and nothing odd (most young collections): every
+        // phase below would find nothing to do.
+        debug_assert!(c.unreachable.is_empty());
+        return out;
+    }
 
     // 5. verify_garbage: keep alive whatever a lying Trace impl may have
     //    made look like garbage.
-    c.verify_or_keep(anomaly);
+    let survey = c.verify_or_keep(found.anomaly, Some(found.unreachable));
+    let trace_panics = heap.trace_panics.get();
+    let mut garbage = survey.objects;
 
     // 6. move_legacy_finalizers: legacy-finalizer objects, and all they
     //    reach, are uncollectable.
-    legacy::move_legacy_finalizers(&c.unreachable, &c.finalizers);
-    legacy::move_legacy_finalizer_reachable(&c.finalizers);
+    if survey.legacy {
+        legacy::move_legacy_finalizers(&c.unreachable, &c.finalizers);
+        legacy::move_legacy_finalizer_reachable(&c.finalizers);
+        // SAFETY: the snapshot's objects are tracked, hence live.
+        garbage.retain(|&h| unsafe { hdr(h) }.has(flag::UNREACHABLE));
+    }
     debug_each(heap, DEBUG_COLLECTABLE, "collectable", &c.unreachable);
 
     // 7. handle_weakrefs: weak references to the garbage die; callbacks of
     //    weak handles outside the garbage run.
-    weakrefs::handle_weakrefs(heap, &c.unreachable);
+    let owns_weak = survey.weak_handles || heap.trace_panics.get() != trace_panics;
+    let callbacks_ran = weakrefs::handle_weakrefs(heap, &garbage, owns_weak);
 
     // 8. finalize_garbage: each finalizer runs once, garbage intact.
-    finalization::finalize_garbage(&c.unreachable);
+    let finalized = if survey.finalizers {
+        finalization::finalize_garbage(&c.unreachable)
+    } else {
+        0
+    };
 
     // 9. handle_resurrected_objects: what a finalizer made reachable again
-    //    survives, with all it reaches; the rest is checked again.
-    let still = List::new();
-    let anomaly = finalization::handle_resurrected_objects(&c.unreachable, &still, c.old_list());
-    still.merge_into(&c.unreachable);
-    c.verify_or_keep(anomaly);
+    //    survives, with all it reaches; the rest is checked again. Only
+    //    user code can resurrect: a finalizer, a weakref callback, the
+    //    unraisable hook (a Trace panicked), debug output (the user's
+    //    type_name). When none ran and every strong count is still the
+    //    one verify_garbage accounted for, the check would find the same
+    //    garbage; skipping it saves two traces of every garbage object.
+    //    (Rejected: always running it, as CPython does; it was half of a
+    //    collection of 100,000 two-object cycles.) The one resurrection
+    //    this misses is a Trace impl that, while being traced, moves a
+    //    handle out of the garbage into a global without changing any
+    //    count: a wrong impl, whose object is then cleared under that
+    //    handle (a clear panic on deref, as for other lies; docs/safety.md).
+    let user_code = callbacks_ran
+        || finalized > 0
+        || heap.trace_panics.get() != trace_panics
+        || heap.debug.get() != 0;
+    if user_code || !finalization::counts_unchanged(&garbage) {
+        let still = List::new();
+        let old = c.old_list();
+        let anomaly = finalization::handle_resurrected_objects(&c.unreachable, &still, old);
+        still.merge_into(&c.unreachable);
+        c.verify_or_keep(anomaly, None);
+        garbage = c.unreachable.to_vec();
+    }
 
     // 10. delete_garbage: drop the values (or keep them all in garbage()
     //     under DEBUG_SAVEALL); memory goes when the last handle does.
-    out.collected = clear::delete_garbage(heap, &c.unreachable, c.old_list());
+    out.collected = clear::delete_garbage(heap, &c.unreachable, garbage, c.old_list());
 
     // 11. handle_legacy_finalizers: legacy objects go to garbage().
     out.uncollectable = legacy::handle_legacy_finalizers(heap, &c.finalizers, c.old_list());
@@ -193,17 +238,19 @@ fn run_phases(c: &Collection<'_>, generation: usize) -> Outcome {
     out
 }
 
-fn promote_survivors(c: &Collection<'_>, generation: usize) {
+/// Survivors move to the next generation. `survivors` is their number
+/// (counted by move_unreachable, so no walk of the list is needed).
+fn promote_survivors(c: &Collection<'_>, generation: usize, survivors: usize) {
     let heap = c.heap;
     if generation == NUM_GENERATIONS - 1 {
         // Survivors of a full collection stay in the oldest generation.
         heap.long_lived_pending.set(0);
-        heap.long_lived_total.set(c.young.len());
+        heap.long_lived_total.set(survivors);
     } else if generation == NUM_GENERATIONS - 2 {
-        let n = c.young.len();
         heap.long_lived_pending
-            .set(heap.long_lived_pending.get() + n);
+            .set(heap.long_lived_pending.get() + survivors);
     }
+    debug_assert_eq!(c.young.len(), survivors);
     c.young.merge_into(c.old_list());
 }
 

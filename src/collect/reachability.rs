@@ -37,6 +37,10 @@ pub(crate) fn trace_object(h: NonNull<Header>, sink: &mut dyn Sink) -> bool {
         Ok(()) => true,
         Err(payload) => {
             crate::heap::with(|heap| {
+                if let Some(heap) = heap {
+                    // The report may run the user's hook (see run_phases).
+                    heap.trace_panics.set(heap.trace_panics.get() + 1);
+                }
                 crate::unraisable::report_panic(heap, "trace of", header.type_name(), payload)
             });
             false
@@ -44,17 +48,27 @@ pub(crate) fn trace_object(h: NonNull<Header>, sink: &mut dyn Sink) -> bool {
     }
 }
 
-/// Step 1, `update_refs`: `gc_refs = strong` and mark the set.
-pub(crate) fn update_refs(young: &List) {
+/// Step 1, `update_refs`: `gc_refs = strong` and mark the set. Returns
+/// the set's objects in list order, for the next two steps.
+///
+/// Why a vector: walking a linked list is one dependent load after
+/// another, each a cache miss once the list outgrows the cache, while the
+/// loads of a vector's objects are independent and overlap. CPython walks
+/// the list three times; we walk it once. (Measured: a full collection of
+/// a 1M-object tree spent most of its time in the three walks.)
+pub(crate) fn update_refs(young: &List) -> Vec<NonNull<Header>> {
+    let mut objects = Vec::new();
     let mut cur = young.first();
     while let Some(h) = cur {
         // SAFETY: linked objects are live.
         let header = unsafe { hdr(h) };
         header.gc_refs.set(header.strong.get());
         header.set(flag::COLLECTING);
+        objects.push(h);
         // SAFETY: `h` is linked into `young`.
         cur = unsafe { young.next_of(h) };
     }
+    objects
 }
 
 pub(crate) use super::verify::Anomaly;
@@ -99,21 +113,18 @@ impl Sink for SubtractSink {
 ///
 /// An object whose trace panics or reports itself opaque is marked OPAQUE:
 /// it is treated as referenced from outside.
-pub(crate) fn subtract_refs(young: &List) -> Option<Anomaly> {
+pub(crate) fn subtract_refs(objects: &[NonNull<Header>]) -> Option<Anomaly> {
     let mut first_anomaly = None;
-    let mut cur = young.first();
-    while let Some(h) = cur {
+    for &h in objects {
         let mut sink = SubtractSink {
             current: h,
             anomaly: None,
         };
         if !trace_object(h, &mut sink) {
-            // SAFETY: live.
+            // SAFETY: the set's objects are live (releases are deferred).
             unsafe { hdr(h) }.set(flag::OPAQUE);
         }
         first_anomaly = first_anomaly.or(sink.anomaly);
-        // SAFETY: `h` is linked into `young`.
-        cur = unsafe { young.next_of(h) };
     }
     first_anomaly
 }
@@ -121,6 +132,9 @@ pub(crate) fn subtract_refs(young: &List) -> Option<Anomaly> {
 struct ReachableSink<'a> {
     young: &'a List,
     blind: bool,
+    /// The scan's queue: objects moved back from `unreachable` to the end
+    /// of `young` are appended, so that the scan reaches them again.
+    queue: &'a mut Vec<NonNull<Header>>,
 }
 
 impl Sink for ReachableSink<'_> {
@@ -137,6 +151,7 @@ impl Sink for ReachableSink<'_> {
             unsafe { list::move_to(target, self.young) };
             t.clear(flag::UNREACHABLE);
             t.gc_refs.set(1);
+            self.queue.push(target);
         } else if t.gc_refs.get() == 0 {
             // Not scanned yet: make sure the scan sees it as reachable.
             t.gc_refs.set(1);
@@ -148,16 +163,38 @@ impl Sink for ReachableSink<'_> {
     }
 }
 
+/// What `move_unreachable` found: how many objects stayed in `young`
+/// (reachable) and went to `unreachable`, and whether a `Trace` misbehaved.
+pub(crate) struct Deduced {
+    pub anomaly: Option<Anomaly>,
+    pub reachable: usize,
+    /// The objects of `unreachable`, in list order (so that the next
+    /// phase need not walk the list).
+    pub unreachable: Vec<NonNull<Header>>,
+}
+
 /// Step 3, `move_unreachable`: split `young` into reachable (stays, with
 /// COLLECTING cleared) and unreachable (moved, COLLECTING|UNREACHABLE).
 ///
-/// Returns an anomaly if a reachable object could not report its children
-/// (they might then look unreachable while they are not).
-pub(crate) fn move_unreachable(young: &List, unreachable: &List) -> Option<Anomaly> {
+/// The anomaly says a reachable object could not report its children
+/// (they might then look unreachable while they are not). The counts save
+/// the driver a walk of either list (CPython calls `gc_list_size`).
+///
+/// `objects` are `young`'s objects in list order (from `update_refs`);
+/// the scan follows them instead of the links, appending what it moves
+/// back to `young`, so it visits exactly what a walk of the list would.
+pub(crate) fn move_unreachable(
+    young: &List,
+    mut objects: Vec<NonNull<Header>>,
+    unreachable: &List,
+) -> Deduced {
     let mut anomaly = None;
-    let mut cur = young.first();
-    while let Some(h) = cur {
-        // SAFETY: linked objects are live.
+    let mut reachable = 0;
+    let mut moved = Vec::new();
+    let mut i = 0;
+    while let Some(&h) = objects.get(i) {
+        i += 1;
+        // SAFETY: the set's objects are live (releases are deferred).
         let header = unsafe { hdr(h) };
         if header.gc_refs.get() > 0 || header.has(flag::OPAQUE) {
             // An object that was already opaque in subtract_refs subtracted
@@ -168,6 +205,7 @@ pub(crate) fn move_unreachable(young: &List, unreachable: &List) -> Option<Anoma
             let mut sink = ReachableSink {
                 young,
                 blind: false,
+                queue: &mut objects,
             };
             if (!trace_object(h, &mut sink) || sink.blind) && !was_opaque {
                 anomaly = anomaly.or_else(|| {
@@ -178,27 +216,34 @@ pub(crate) fn move_unreachable(young: &List, unreachable: &List) -> Option<Anoma
                     )))
                 });
             }
+            reachable += 1;
             header.clear(flag::COLLECTING | flag::OPAQUE);
-            // SAFETY: `h` is still linked into `young`.
-            cur = unsafe { young.next_of(h) };
         } else {
-            // SAFETY: `h` is linked into `young`.
-            let next = unsafe { young.next_of(h) };
-            // SAFETY: `h` is linked; `unreachable` is a live list.
+            // SAFETY: `h` is linked into `young` (it is visited once while
+            // there: a moved object comes back only through the queue).
             unsafe { list::move_to(h, unreachable) };
             header.set(flag::UNREACHABLE);
-            cur = next;
+            moved.push(h);
         }
     }
-    anomaly
+    // What was moved back to `young` is reachable after all; the rest is
+    // `unreachable`, in the order it was moved there.
+    // SAFETY: the set's objects are live.
+    moved.retain(|&h| unsafe { hdr(h) }.has(flag::UNREACHABLE));
+    Deduced {
+        anomaly,
+        reachable,
+        unreachable: moved,
+    }
 }
 
 /// `deduce_unreachable`: steps 1 to 3 in one call.
-pub(crate) fn deduce_unreachable(young: &List, unreachable: &List) -> Option<Anomaly> {
-    update_refs(young);
-    let a = subtract_refs(young);
-    let b = move_unreachable(young, unreachable);
-    a.or(b)
+pub(crate) fn deduce_unreachable(young: &List, unreachable: &List) -> Deduced {
+    let objects = update_refs(young);
+    let a = subtract_refs(&objects);
+    let mut found = move_unreachable(young, objects, unreachable);
+    found.anomaly = a.or(found.anomaly);
+    found
 }
 
 /// Clears the per-collection flags of every object in `l`.

@@ -4,9 +4,8 @@
 use std::ptr::NonNull;
 use std::rc::Rc;
 
-use crate::header::Header;
+use crate::header::{flag, hdr, Header};
 use crate::heap::Heap;
-use crate::list::List;
 use crate::trace::Sink;
 use crate::weak::{self, Registration, WeakSlot};
 
@@ -35,13 +34,22 @@ impl Sink for KillOwnedSink {
 /// 2. Every weak reference to the garbage dies.
 /// 3. Only then, when no weak reference can reach the garbage, the
 ///    callbacks still registered run, newest first per object.
-pub(crate) fn handle_weakrefs(heap: &Heap, garbage: &List) {
-    let objects = garbage.to_vec();
+///
+/// Returns whether user code may have run: a callback, or the drop of a
+/// cancelled one (its captures' `Drop`).
+///
+/// `objects` are the garbage (its members, snapshot by the driver);
+/// `owns_weak` says whether the garbage reported any weak handle when
+/// verify_garbage traced it; if not, step 1 has nothing to clear and
+/// tracing it all again is skipped.
+pub(crate) fn handle_weakrefs(heap: &Heap, objects: &[NonNull<Header>], owns_weak: bool) -> bool {
     let mut sink = KillOwnedSink {
         released: Vec::new(),
     };
-    for &h in &objects {
-        super::reachability::trace_object(h, &mut sink);
+    if owns_weak {
+        for &h in objects {
+            super::reachability::trace_object(h, &mut sink);
+        }
     }
     let cancelled: Vec<_> = sink
         .released
@@ -49,12 +57,21 @@ pub(crate) fn handle_weakrefs(heap: &Heap, garbage: &List) {
         .filter_map(|r| weak::release_holder(r))
         .collect();
     let mut to_call = Vec::new();
-    for &h in &objects {
-        // SAFETY: linked objects are live.
-        to_call.extend(unsafe { weak::kill_weakrefs(Some(heap), h) });
+    for &h in objects {
+        // SAFETY: the garbage's objects are live (releases are deferred).
+        let header = unsafe { hdr(h) };
+        if header.has(flag::WEAK_CALLBACKS) {
+            // SAFETY: live (above).
+            to_call.extend(unsafe { weak::kill_weakrefs(Some(heap), h) });
+        } else {
+            // No callback to look up: just kill the weak references.
+            weak::bump_weak_epoch(header);
+        }
     }
+    let user_code = !(cancelled.is_empty() && sink.released.is_empty() && to_call.is_empty());
     // User code may run from here on: closures are dropped, then called.
-    drop(cancelled);
-    drop(sink);
+    crate::unraisable::drop_each_quietly(Some(heap), "cancelled weakref callback", cancelled);
+    crate::unraisable::drop_each_quietly(Some(heap), "weakref registration", sink.released);
     weak::run_callbacks(Some(heap), to_call);
+    user_code
 }
