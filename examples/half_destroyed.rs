@@ -197,7 +197,8 @@ fn finalizer_in_a_cycle() {
     refcycle::collect(); // gc.collect()
 }
 
-fn tour() {
+/// The whole narrated walk (the tour example runs it too).
+pub fn tour() {
     println!("refcycle: a destructor that sees its cycle half destroyed");
     refcycle::disable(); // gc.disable(): only our explicit collect() calls run
     let narrator = narrate_collections();

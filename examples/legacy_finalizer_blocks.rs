@@ -234,7 +234,8 @@ fn pep_442() {
     ); // wc() is None, wp() is None  -> True True
 }
 
-fn tour() {
+/// The whole narrated walk (the tour example runs it too).
+pub fn tour() {
     println!("refcycle: a legacy (Python 2 style) finalizer blocks collection");
     refcycle::disable(); // gc.disable(): only our explicit collect() calls run
     let narrator = narrate_collections();

@@ -235,7 +235,8 @@ fn in_a_cycle() {
     println!("w2 alive = {}", w2.upgrade().is_some()); // w2() is None  -> True
 }
 
-fn tour() {
+/// The whole narrated walk (the tour example runs it too).
+pub fn tour() {
     println!("refcycle: a finalizer that resurrects its object (PEP 442)");
     refcycle::disable(); // gc.disable(): only our explicit collect() calls run
     let narrator = narrate_collections();

@@ -202,7 +202,8 @@ fn cancelled() {
     drop(o);
 }
 
-fn tour() {
+/// The whole narrated walk (the tour example runs it too).
+pub fn tour() {
     println!("refcycle: when weak reference callbacks run");
     refcycle::disable(); // gc.disable(): only our explicit collect() calls run
     let narrator = narrate_collections();

@@ -262,8 +262,15 @@ impl<T: Trace + 'static> Clone for Weak<T> {
 impl<T: Trace + 'static> Drop for Weak<T> {
     fn drop(&mut self) {
         if let Some(reg) = self.slot.callback.take() {
-            // The last weak handle gone cancels the callback.
-            drop(release_holder(&reg));
+            // The last weak handle gone cancels the callback, and its entry
+            // leaves the heap's table (else a long-lived object given many
+            // short-lived callback weak refs would grow it without bound).
+            if let Some(cancelled) = release_holder(&reg) {
+                if let Some(h) = self.ptr {
+                    forget_registration(h, &reg);
+                }
+                drop(cancelled);
+            }
         }
         let Some(h) = self.ptr else { return };
         // SAFETY: live (invariant 2: our weak count holds it).
@@ -317,6 +324,26 @@ pub(crate) unsafe fn kill_weakrefs(
         .unwrap_or_default();
     regs.reverse();
     regs
+}
+
+/// Removes `reg` from `h`'s entry in the heap's callback table.
+fn forget_registration(h: NonNull<Header>, reg: &Rc<Registration>) {
+    crate::heap::with(|heap| {
+        let Some(heap) = heap else { return };
+        let Ok(mut table) = heap.weak_callbacks.try_borrow_mut() else {
+            return;
+        };
+        let key = h.as_ptr() as usize;
+        let Some(regs) = table.get_mut(&key) else {
+            return;
+        };
+        regs.retain(|r| !Rc::ptr_eq(r, reg));
+        if regs.is_empty() {
+            table.remove(&key);
+            // SAFETY: the dropping `Weak` still holds a weak count on `h`.
+            unsafe { hdr(h) }.clear(flag::WEAK_CALLBACKS);
+        }
+    });
 }
 
 /// Runs the callbacks of `regs` in order, reporting panics.

@@ -48,6 +48,8 @@ pub(crate) struct Collection<'h> {
     unreachable: List,
     /// Unreachable objects kept alive by legacy finalizers.
     finalizers: List,
+    /// Garbage still unreachable after the finalizers (a phase's output).
+    still: List,
 }
 
 impl<'h> Collection<'h> {
@@ -60,6 +62,7 @@ impl<'h> Collection<'h> {
             young: List::new(),
             unreachable: List::new(),
             finalizers: List::new(),
+            still: List::new(),
         };
         // Update the counts as CPython does at the start of a collection.
         if generation + 1 < NUM_GENERATIONS {
@@ -119,7 +122,12 @@ impl<'h> Collection<'h> {
 
 impl Drop for Collection<'_> {
     fn drop(&mut self) {
-        for l in [&self.young, &self.unreachable, &self.finalizers] {
+        for l in [
+            &self.young,
+            &self.unreachable,
+            &self.finalizers,
+            &self.still,
+        ] {
             reachability::clear_scratch_flags(l);
             l.merge_into(&self.heap.gens[self.old].list);
         }
@@ -220,10 +228,9 @@ fn run_phases(c: &Collection<'_>, generation: usize) -> Outcome {
         || heap.trace_panics.get() != trace_panics
         || heap.debug.get() != 0;
     if user_code || !finalization::counts_unchanged(&garbage) {
-        let still = List::new();
         let old = c.old_list();
-        let anomaly = finalization::handle_resurrected_objects(&c.unreachable, &still, old);
-        still.merge_into(&c.unreachable);
+        let anomaly = finalization::handle_resurrected_objects(&c.unreachable, &c.still, old);
+        c.still.merge_into(&c.unreachable);
         c.verify_or_keep(anomaly, None);
         garbage = c.unreachable.to_vec();
     }
