@@ -54,8 +54,9 @@ use crate::weak::WeakSlot;
 /// are kept alive, the rest of the garbage is collected as usual, and the
 /// problem is reported through the [unraisable hook](crate::set_unraisable_hook).
 /// One case cannot be caught: reporting, exactly once, a handle the value
-/// does not own that lives outside every heap object (a Rust local or a
-/// global). The object it points to may then be cleared while that handle
+/// does not own that lives outside the objects being collected (a Rust
+/// local, a global, or an older generation's object during a younger
+/// collection). The object it points to may then be cleared while that handle
 /// survives; a deref through it panics with a message naming the type,
 /// and [`Gc::try_borrow`](crate::Gc::try_borrow) returns an error. Memory
 /// is never freed while a handle points to it, so this is a logic error,

@@ -188,7 +188,7 @@ fn handle_reported_but_not_owned_never_causes_ub() {
 }
 
 // A Trace impl that reports, exactly once, a handle it does not own that
-// lives outside every heap object cannot be detected (the counts agree);
+// lives outside the collected objects cannot be detected (the counts agree);
 // docs/safety.md states the limitation. The *_never_causes_ub tests pin
 // what is guaranteed: no UB, a clear panic or `Cleared` through that handle.
 

@@ -12,9 +12,10 @@
 //! of unrelated cycles.
 //!
 //! What it cannot catch: an impl that reports, exactly once, a handle it
-//! does not own, living outside every heap object (a Rust local or a
-//! global), pointing to an object whose other handles are all inside the
-//! garbage. The counts then agree. The object is cleared while that handle
+//! does not own that lives outside the objects being collected (in a Rust
+//! local, a global, an `Rc`, or an older generation's object during a
+//! younger collection), pointing to an object whose other handles are all
+//! inside the garbage. The counts then agree. The object is cleared while that handle
 //! survives; derefs through it panic with a message naming the type (see
 //! `docs/safety.md`).
 
