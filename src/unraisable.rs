@@ -119,8 +119,12 @@ pub(crate) fn drop_quietly<T>(heap: Option<&Heap>, context: &str, value: T) {
     if let Err(payload) = r {
         let message = panic_message(&*payload);
         report(heap, context, std::any::type_name::<T>(), &message);
-        // A payload of a payload: give up on it rather than recurse.
-        std::mem::forget(payload);
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(payload)));
+        if let Err(inner) = r {
+            // A payload whose drop panics, whose own payload... give up on
+            // that one (leak it) rather than recurse without end.
+            std::mem::forget(inner);
+        }
     }
 }
 
