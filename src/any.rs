@@ -86,12 +86,8 @@ impl Clone for AnyGc {
 
 impl Drop for AnyGc {
     fn drop(&mut self) {
-        let header = self.header();
-        let n = header.strong.get() - 1;
-        header.strong.set(n);
-        if n == 0 {
-            crate::trashcan::release(self.ptr);
-        }
+        // SAFETY: this handle owned one unit of the count (invariant 2).
+        unsafe { crate::trashcan::drop_strong(self.ptr) };
     }
 }
 

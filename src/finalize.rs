@@ -122,7 +122,7 @@ impl<T: Finalize> Gc<T> {
 pub(crate) unsafe fn run_from_dealloc(_heap: Option<&Heap>, h: NonNull<Header>) -> bool {
     // SAFETY: forwarded.
     let header = unsafe { hdr(h) };
-    if header.vtable.finalize.is_none() || header.has(flag::FINALIZED | flag::DROPPED) {
+    if !header.wants_finalizer() {
         return false;
     }
     call_finalizer(h) != 0

@@ -209,12 +209,8 @@ impl<T: Trace + 'static> Clone for Gc<T> {
 impl<T: Trace + 'static> Drop for Gc<T> {
     #[inline]
     fn drop(&mut self) {
-        let header = self.header();
-        let n = header.strong.get() - 1;
-        header.strong.set(n);
-        if n == 0 {
-            crate::trashcan::release(self.ptr);
-        }
+        // SAFETY: this handle owned one unit of the count (invariant 2).
+        unsafe { crate::trashcan::drop_strong(self.ptr) };
     }
 }
 

@@ -151,6 +151,13 @@ impl Header {
         self.flags.set(self.flags.get() & !f);
     }
 
+    /// Whether the object still has a finalizer to run: its type has one,
+    /// it has not run (PEP 442: at most once a life), and the value is
+    /// intact.
+    pub fn wants_finalizer(&self) -> bool {
+        self.vtable.finalize.is_some() && !self.has(flag::FINALIZED | flag::DROPPED)
+    }
+
     /// The Rust type's name (`std::any::type_name`).
     pub fn type_name(&self) -> &'static str {
         (self.vtable.type_name)()
@@ -231,6 +238,20 @@ pub(crate) unsafe fn drop_value(h: NonNull<Header>) -> Option<Box<dyn std::any::
     // 3); it is now set, so no one will read or drop the value again.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe { drop_fn(h) }));
     result.err()
+}
+
+/// [`drop_value`], reporting a panic from the value's `Drop` through the
+/// unraisable hook (the release path and the collector both do this).
+///
+/// # Safety
+/// As [`drop_value`].
+pub(crate) unsafe fn drop_value_reporting(heap: Option<&crate::heap::Heap>, h: NonNull<Header>) {
+    // SAFETY: forwarded from the caller.
+    if let Some(payload) = unsafe { drop_value(h) } {
+        // SAFETY: still live: dropping the value does not free it.
+        let name = unsafe { hdr(h) }.type_name();
+        crate::unraisable::report_panic(heap, "drop of", name, payload);
+    }
 }
 
 /// One allocation: the header followed by the value.

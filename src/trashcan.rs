@@ -23,6 +23,22 @@ use crate::heap::{self, Heap};
 /// frames, so we stay a little lower.
 pub(crate) const TRASHCAN_DEPTH: usize = 32;
 
+/// Gives back one unit of `h`'s strong count (a handle's drop), releasing
+/// the object when it was the last.
+///
+/// # Safety
+/// `h` must be live and the caller must own the unit it gives back.
+#[inline]
+pub(crate) unsafe fn drop_strong(h: NonNull<Header>) {
+    // SAFETY: live (caller).
+    let header = unsafe { hdr(h) };
+    let n = header.strong.get() - 1;
+    header.strong.set(n);
+    if n == 0 {
+        release(h);
+    }
+}
+
 /// Called when `h`'s strong count has just reached zero.
 #[inline(never)]
 pub(crate) fn release(h: NonNull<Header>) {
@@ -61,19 +77,24 @@ fn defer(queue: &RefCell<Vec<NonNull<Header>>>, h: NonNull<Header>) {
 /// Must be called with `release_depth` counting this caller (so nested
 /// releases recurse at most `TRASHCAN_DEPTH` levels) and not collecting.
 pub(crate) fn drain(heap: &Heap) {
+    drain_queue(Some(heap), &heap.release_queue);
+}
+
+/// Pops and releases queued objects until the queue is empty. An object
+/// whose count went back up while it was queued (the collector lent it a
+/// handle) is someone's again and is left alone.
+fn drain_queue(heap: Option<&Heap>, queue: &RefCell<Vec<NonNull<Header>>>) {
     loop {
-        let next = heap.release_queue.borrow_mut().pop();
+        let next = queue.borrow_mut().pop();
         let Some(h) = next else { break };
         // SAFETY: PENDING objects are never freed (invariant 2), so `h` is
         // still live.
         let header = unsafe { hdr(h) };
         header.clear(flag::PENDING);
         if header.strong.get() == 0 {
-            // SAFETY: live, strong 0.
-            unsafe { release_now(Some(heap), h) };
-        } else {
-            // Revived while queued (the collector lent it a handle): it is
-            // someone's again. Nothing to do.
+            // SAFETY: live, strong 0; with no heap, untracked (teardown
+            // detached every object).
+            unsafe { release_now(heap, h) };
         }
     }
 }
@@ -105,8 +126,7 @@ pub(crate) unsafe fn release_now(heap: Option<&Heap>, h: NonNull<Header>) {
     // if nothing else holds it (header invariant 2).
     let _hold = HoldAllocation::new(h);
     let legacy = header.has(flag::LEGACY);
-    let will_finalize =
-        header.vtable.finalize.is_some() && !header.has(flag::FINALIZED | flag::DROPPED);
+    let will_finalize = header.wants_finalizer();
     // SAFETY: `h` is live with strong count 0 (caller).
     let finalize = || unsafe { crate::finalize::run_from_dealloc(heap, h) };
     // SAFETY: TRACKED objects are in the heap's own lists (caller).
@@ -151,9 +171,7 @@ pub(crate) unsafe fn release_now(heap: Option<&Heap>, h: NonNull<Header>) {
     // 5. Drop the value; a panic from its Drop is reported, not propagated.
     // SAFETY: strong is 0: no handle can deref the value; `_hold` keeps
     // the allocation alive through the drop.
-    if let Some(payload) = unsafe { header::drop_value(h) } {
-        crate::unraisable::report_panic(heap, "drop of", header.type_name(), payload);
-    }
+    unsafe { header::drop_value_reporting(heap, h) };
     // 6. `_hold` drops: the memory is freed unless weak handles or a queue
     //    still point here.
 }
@@ -200,16 +218,6 @@ fn release_without_heap(h: NonNull<Header>) {
     // SAFETY: `h` is live; mark it queued like every queue entry.
     unsafe { hdr(h) }.set(flag::PENDING);
     GONE_QUEUE.with(|c| c.set(&queue));
-    loop {
-        let next = queue.borrow_mut().pop();
-        let Some(h) = next else { break };
-        // SAFETY: queued objects are live (invariant 2: PENDING).
-        let header = unsafe { hdr(h) };
-        header.clear(flag::PENDING);
-        if header.strong.get() == 0 {
-            // SAFETY: live, strong 0, untracked (the heap detached all).
-            unsafe { release_now(None, h) };
-        }
-    }
+    drain_queue(None, &queue);
     GONE_QUEUE.with(|c| c.set(std::ptr::null()));
 }

@@ -50,9 +50,7 @@ pub(crate) fn delete_garbage(
         // SAFETY: verify_garbage established that every handle to `h` is
         // owned by a garbage value, so no `&T` from a handle outside the
         // garbage can be live.
-        if let Some(payload) = unsafe { header::drop_value(h) } {
-            crate::unraisable::report_panic(Some(heap), "drop of", header.type_name(), payload);
-        }
+        unsafe { header::drop_value_reporting(Some(heap), h) };
         n += 1;
     }
     n

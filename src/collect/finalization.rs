@@ -4,20 +4,22 @@
 use std::ptr::NonNull;
 
 use super::reachability::{self, Anomaly};
-use crate::header::{flag, hdr, Header};
+use crate::header::{hdr, Header};
 use crate::list::List;
 
 /// Runs the finalizer of every garbage object that has one and has not
 /// run it yet, each with a strong handle to its object and with every
 /// garbage object still intact. Returns how many finalizers ran.
-pub(crate) fn finalize_garbage(garbage: &List) -> usize {
+///
+/// `garbage` is the driver's snapshot of the garbage list: nothing leaves
+/// the list during this loop (releases are deferred), and a snapshot keeps
+/// the loop finite whatever the finalizers allocate.
+pub(crate) fn finalize_garbage(garbage: &[NonNull<Header>]) -> usize {
     let mut ran = 0;
-    // Snapshot first: nothing leaves `garbage` during this loop (releases
-    // are deferred), but a snapshot keeps the loop obviously finite.
-    for h in garbage.to_vec() {
-        // SAFETY: linked garbage objects are live.
+    for &h in garbage {
+        // SAFETY: the garbage's objects are live (releases are deferred).
         let header = unsafe { hdr(h) };
-        if wants_finalizer(header) {
+        if header.wants_finalizer() {
             ran += 1;
             if crate::finalize::call_finalizer(h) == 0 {
                 crate::trashcan::release(h); // deferred: we are collecting
@@ -25,11 +27,6 @@ pub(crate) fn finalize_garbage(garbage: &List) -> usize {
         }
     }
     ran
-}
-
-/// Whether `finalize_garbage` would run this object's finalizer.
-pub(crate) fn wants_finalizer(header: &Header) -> bool {
-    header.vtable.finalize.is_some() && !header.has(flag::FINALIZED | flag::DROPPED)
 }
 
 /// Re-runs reachability over the garbage after the finalizers: whatever a

@@ -205,7 +205,7 @@ fn run_phases(c: &Collection<'_>, generation: usize) -> Outcome {
 
     // 8. finalize_garbage: each finalizer runs once, garbage intact.
     let finalized = if survey.finalizers {
-        finalization::finalize_garbage(&c.unreachable)
+        finalization::finalize_garbage(&garbage)
     } else {
         0
     };

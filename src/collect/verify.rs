@@ -158,7 +158,7 @@ pub(crate) fn verify_garbage(
         // SAFETY: live.
         let header = unsafe { hdr(h) };
         survey.legacy |= header.has(flag::LEGACY);
-        survey.finalizers |= super::finalization::wants_finalizer(header);
+        survey.finalizers |= header.wants_finalizer();
         if header.gc_refs.get() != header.strong.get() {
             suspects.push(h);
             suspects.extend(edges.iter().filter(|e| e.1 == h).map(|e| e.2));

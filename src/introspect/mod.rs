@@ -187,12 +187,10 @@ pub fn get_objects(generation: Option<usize>) -> Vec<AnyGc> {
         // No user code runs here, so no Inspection is needed.
         let mut out = Vec::new();
         for l in lists {
-            // SAFETY: linked objects are live (List invariant).
-            out.extend(
-                l.to_vec()
-                    .into_iter()
-                    .map(|h| unsafe { AnyGc::from_live(h) }),
-            );
+            for h in l.to_vec() {
+                // SAFETY: linked objects are live (List invariant).
+                out.push(unsafe { AnyGc::from_live(h) });
+            }
         }
         out
     })
