@@ -1,0 +1,16 @@
+# print(): several arguments are joined by sep, the line ends with end;
+# print() alone prints an empty line.
+print("a", "b", "c")
+print("a", "b", "c", sep="")
+print("a", "b", sep=", ", end=".\n")
+print("no newline", end="")
+print(" -- continued")
+print()
+print(1, 2.5, None, True, "s", [1], (2,), {"k": "v"})
+print("x", end="|")
+print("y", end="|")
+print()
+print(*[1, 2, 3])
+print(*"abc", sep="-")
+print("")
+print("last")
