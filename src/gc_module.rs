@@ -203,6 +203,75 @@ pub fn is_tracked<T: Trace + 'static>(obj: &Gc<T>) -> bool {
     unsafe { hdr(Gc::header_ptr(obj)) }.has(flag::TRACKED)
 }
 
+/// Stops the collector from examining this object (CPython's
+/// `PyObject_GC_UnTrack`), for a container that, for now, holds nothing
+/// that could be part of a cycle: CPython does this to dicts and tuples
+/// that hold only atomic values, so that collections skip them.
+///
+/// An untracked object is never collected: its handles count as
+/// references from outside, so what it holds stays alive, and a cycle
+/// through it is never freed (a leak, never unsafety). [`track`] it again
+/// before it holds a handle that could lead back to it. It is still freed
+/// by reference counting, its finalizer and weak callbacks still run, and
+/// its dealloc still counts toward the young threshold, as in CPython.
+///
+/// Does nothing for an untracked object, and nothing while a collection
+/// or an introspection walk is under way (from a finalizer, a weak
+/// callback or a `Trace` impl), when the object may be in the collector's
+/// own lists.
+///
+/// # Examples
+/// ```
+/// use refcycle::{is_tracked, track, untrack, Gc};
+/// use std::cell::RefCell;
+///
+/// let dict = Gc::new(RefCell::new(Vec::<Gc<u64>>::new()));
+/// assert!(is_tracked(&dict));
+/// untrack(&dict); // holds nothing that can form a cycle yet
+/// assert!(!is_tracked(&dict));
+/// track(&dict);
+/// assert!(is_tracked(&dict));
+/// ```
+pub fn untrack<T: Trace + 'static>(obj: &Gc<T>) {
+    let h = Gc::header_ptr(obj);
+    with_heap(|heap| {
+        if heap.collecting.get() || heap.defer_releases.get() {
+            return;
+        }
+        // SAFETY: a handle keeps the header alive.
+        let header = unsafe { hdr(h) };
+        if header.has(flag::TRACKED) {
+            // SAFETY: live; outside a collection and a walk, a tracked
+            // object is linked into one of the heap's own lists.
+            unsafe { heap.untrack(h) };
+            header.set(flag::USER_UNTRACKED);
+        }
+    })
+}
+
+/// Undoes [`untrack`] (CPython's `PyObject_GC_Track`): the object joins
+/// the young generation. Does nothing for an object already tracked, for
+/// types that can hold no handle (`T::NEEDS_TRACE == false`), and for an
+/// object the collector has already cleared or queued for release.
+pub fn track<T: Trace + 'static>(obj: &Gc<T>) {
+    if !T::NEEDS_TRACE {
+        return;
+    }
+    let h = Gc::header_ptr(obj);
+    with_heap(|heap| {
+        // SAFETY: a handle keeps the header alive.
+        let header = unsafe { hdr(h) };
+        if header.has(flag::TRACKED | flag::DROPPED | flag::PENDING) {
+            return;
+        }
+        header.clear(flag::USER_UNTRACKED);
+        // SAFETY: live and untracked (checked above). Linking into the
+        // young generation is safe mid-collection too: a collection walks
+        // its own scratch lists, and new objects join this list then.
+        unsafe { heap.retrack(h) };
+    })
+}
+
 /// Whether this object's finalizer has run (`gc.is_finalized()`).
 pub fn is_finalized<T: Trace + 'static>(obj: &Gc<T>) -> bool {
     // SAFETY: a handle keeps the header alive.

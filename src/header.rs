@@ -47,6 +47,9 @@
 //!                 cleared: when its weak references are cleared.
 //!  10 LEGACY_HELD in a collection's list of objects kept alive by legacy
 //!                 finalizers. set: move_legacy_finalizers; cleared at the end.
+//!  11 USER_UNTRACKED  untracked by the user (`untrack`), so its release
+//!                 still counts as a tracked dealloc. set: untrack;
+//!                 cleared: track. read: release_now.
 //! ```
 //!
 //! The header is 56 bytes on 64-bit targets (seven words), for tracked
@@ -72,6 +75,7 @@ pub(crate) mod flag {
     pub const FROZEN: u32 = 1 << 8;
     pub const WEAK_CALLBACKS: u32 = 1 << 9;
     pub const LEGACY_HELD: u32 = 1 << 10;
+    pub const USER_UNTRACKED: u32 = 1 << 11;
     /// Flags that only mean something during one collection.
     pub const SCRATCH: u32 = COLLECTING | UNREACHABLE | OPAQUE | LEGACY_HELD;
 }

@@ -66,6 +66,10 @@ pub(crate) struct Heap {
     /// The collector is walking its scratch lists: releases are deferred
     /// to the release queue until it is done.
     pub defer_releases: Cell<bool>,
+    /// Set by the collector between its phases, when it walks nothing but
+    /// its garbage: releases of objects outside the collection's scratch
+    /// lists happen at once again (trashcan.rs, `release_outside_collection`).
+    pub release_outside: Cell<bool>,
     pub long_lived_total: Cell<usize>,
     pub long_lived_pending: Cell<usize>,
     pub stats: [Cell<GenerationStats>; NUM_GENERATIONS],
@@ -102,6 +106,7 @@ impl Heap {
             enabled: Cell::new(true),
             collecting: Cell::new(false),
             defer_releases: Cell::new(false),
+            release_outside: Cell::new(false),
             long_lived_total: Cell::new(0),
             long_lived_pending: Cell::new(0),
             stats: Default::default(),

@@ -61,9 +61,9 @@ pub use crate::gc::{Cleared, Gc};
 pub use crate::gc_module::{
     add_callback, clear_garbage, collect, collect_generation, disable, enable, freeze, garbage,
     get_count, get_debug, get_freeze_count, get_stats, get_threshold, is_enabled, is_finalized,
-    is_tracked, remove_callback, set_debug, set_stress, set_threshold, take_garbage, unfreeze,
-    CallbackInfo, GcCallback, GenerationStats, Phase, DEBUG_COLLECTABLE, DEBUG_LEAK, DEBUG_SAVEALL,
-    DEBUG_STATS, DEBUG_UNCOLLECTABLE,
+    is_tracked, remove_callback, set_debug, set_stress, set_threshold, take_garbage, track,
+    unfreeze, untrack, CallbackInfo, GcCallback, GenerationStats, Phase, DEBUG_COLLECTABLE,
+    DEBUG_LEAK, DEBUG_SAVEALL, DEBUG_STATS, DEBUG_UNCOLLECTABLE,
 };
 pub use crate::introspect::{
     backref_chain, get_objects, get_referents, get_referrers, leak_report, snapshot, BackrefChain,

@@ -49,7 +49,10 @@ pub(crate) fn release(h: NonNull<Header>) {
 }
 
 fn release_in(heap: &Heap, h: NonNull<Header>) {
-    if heap.defer_releases.get() || heap.release_depth.get() >= TRASHCAN_DEPTH {
+    // Mid-collection, only the window of `release_outside_collection`
+    // releases at once, and only objects outside the scratch lists.
+    let deferred = heap.defer_releases.get() && (!heap.release_outside.get() || in_scratch(h));
+    if deferred || heap.release_depth.get() >= TRASHCAN_DEPTH {
         defer(&heap.release_queue, h);
         return;
     }
@@ -97,6 +100,58 @@ fn drain_queue(heap: Option<&Heap>, queue: &RefCell<Vec<NonNull<Header>>>) {
             unsafe { release_now(heap, h) };
         }
     }
+}
+
+/// Flags of the objects a collection holds in its scratch lists after
+/// `move_unreachable`: the garbage and what legacy finalizers keep alive.
+const SCRATCH_MEMBER: u32 = flag::UNREACHABLE | flag::LEGACY_HELD | flag::COLLECTING;
+
+fn in_scratch(h: NonNull<Header>) -> bool {
+    // SAFETY: callers pass live objects (header invariant 1).
+    unsafe { hdr(h) }.has(SCRATCH_MEMBER)
+}
+
+/// Mid-collection, after the finalizers and weak callbacks ran: releases
+/// the queued objects that are not in the collection's scratch lists (and
+/// whatever those releases free in turn), as CPython frees them at once.
+/// A finalizer's temporaries (a frame, a bound method) that referenced
+/// the garbage then no longer count as references from outside, which
+/// would make the garbage look resurrected. Garbage members that reached
+/// strong zero stay queued until the collection ends: the collector's
+/// snapshot of the garbage still points at them.
+///
+/// The caller walks no list while this runs; every object in a scratch
+/// list carries a [`SCRATCH_MEMBER`] flag.
+pub(crate) fn release_outside_collection(heap: &Heap) {
+    struct Window<'h>(&'h Heap, usize);
+    impl Drop for Window<'_> {
+        fn drop(&mut self) {
+            self.0.release_outside.set(false);
+            self.0.release_depth.set(self.1);
+        }
+    }
+    let depth = heap.release_depth.get();
+    let _window = Window(heap, depth);
+    heap.release_outside.set(true);
+    heap.release_depth.set(depth + 1);
+    let mut kept = Vec::new();
+    loop {
+        let next = heap.release_queue.borrow_mut().pop();
+        let Some(h) = next else { break };
+        if in_scratch(h) {
+            kept.push(h); // still PENDING and queued, for after the collection
+            continue;
+        }
+        // SAFETY: PENDING objects are never freed (invariant 2).
+        let header = unsafe { hdr(h) };
+        header.clear(flag::PENDING);
+        if header.strong.get() == 0 {
+            // SAFETY: live, strong 0, and if tracked then in a heap list,
+            // not a scratch list (no SCRATCH_MEMBER flag).
+            unsafe { release_now(Some(heap), h) };
+        }
+    }
+    heap.release_queue.borrow_mut().extend(kept);
 }
 
 /// Drains the queue after a collection (depth bookkeeping included).
@@ -165,7 +220,7 @@ pub(crate) unsafe fn release_now(heap: Option<&Heap>, h: NonNull<Header>) {
         }
         untrack();
     }
-    if let (Some(heap), true) = (heap, was_tracked) {
+    if let (Some(heap), true) = (heap, was_tracked || header.has(flag::USER_UNTRACKED)) {
         heap.note_dealloc();
     }
     // 5. Drop the value; a panic from its Drop is reported, not propagated.

@@ -210,6 +210,14 @@ fn run_phases(c: &Collection<'_>, generation: usize) -> Outcome {
         0
     };
 
+    // 8b. What the finalizers and callbacks dropped outside the garbage
+    //     (their temporaries: a frame, a bound method) is released now,
+    //     as CPython frees it at once; otherwise its references to the
+    //     garbage would look like resurrections in step 9.
+    if callbacks_ran || finalized > 0 {
+        crate::trashcan::release_outside_collection(heap);
+    }
+
     // 9. handle_resurrected_objects: what a finalizer made reachable again
     //    survives, with all it reaches; the rest is checked again. Only
     //    user code can resurrect: a finalizer, a weakref callback, the
