@@ -442,7 +442,10 @@ fn every_script_under_stress() {
             }
         }
     }
-    eprintln!("stress: {} of {count} scripts passed", count - failures.len());
+    eprintln!(
+        "stress: {} of {count} scripts passed",
+        count - failures.len()
+    );
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
