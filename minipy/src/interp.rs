@@ -163,12 +163,15 @@ impl Interpreter {
         })?;
         let lone_expr =
             echo && code.body.len() == 1 && matches!(code.body[0].kind, StmtKind::Expr(_));
+        let base = self.vm.window_base();
+        self.vm.fill_window(base, code.nlocals);
         let fs = FrameState::new(
-            code.clone(),
+            &self.vm,
+            &code,
             None,
-            globals.clone(),
-            Some(globals),
-            Vec::new(),
+            &globals,
+            Some(globals.clone()),
+            base,
             Vec::new(),
         );
         let r = if lone_expr {

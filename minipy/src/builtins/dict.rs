@@ -74,7 +74,7 @@ fn popitem(vm: &Vm, args: Args) -> PyResult<Value> {
     method_arity(vm, "popitem", &args, 0, 0)?;
     let d = this(vm, &args, "popitem")?;
     match d.pop_last() {
-        Some((k, v)) => Ok(vm.new_tuple(vec![k, v])),
+        Some((k, v)) => Ok(vm.new_pair(k, v)),
         None => Err(vm.err(&vm.types.key_error, "popitem(): dictionary is empty".into())),
     }
 }

@@ -162,12 +162,15 @@ fn run_source(
     if want_value && !lone_expr {
         return Err(syntax("invalid syntax".into(), 1));
     }
+    let base = vm.window_base();
+    vm.fill_window(base, code.nlocals);
     let fs = FrameState::new(
-        code,
+        vm,
+        &code,
         None,
-        globals.clone(),
-        Some(globals),
-        Vec::new(),
+        &globals,
+        Some(globals.clone()),
+        base,
         Vec::new(),
     );
     if want_value {

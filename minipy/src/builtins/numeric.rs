@@ -59,7 +59,7 @@ fn extremum(vm: &Vm, mut args: Args, name: &str, want_less: bool) -> PyResult<Va
     let items = match args.pos.len() {
         0 => return Err(vm.type_error(format!("{name} expected at least 1 argument, got 0"))),
         1 => vm.collect_iterable(args.pos.remove(0))?,
-        _ => args.pos,
+        _ => args.pos.into_vec(),
     };
     let mut best: Option<(Value, Value)> = None;
     for v in items {
@@ -142,7 +142,7 @@ fn divmod(vm: &Vm, args: Args) -> PyResult<Value> {
     }
     let q = vm.binary_op(crate::ast::BinOp::FloorDiv, a, b)?;
     let r = vm.binary_op(crate::ast::BinOp::Mod, a, b)?;
-    Ok(vm.new_tuple(vec![q, r]))
+    Ok(vm.new_pair(q, r))
 }
 
 fn round(vm: &Vm, mut args: Args) -> PyResult<Value> {

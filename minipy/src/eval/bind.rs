@@ -7,37 +7,48 @@ use crate::object::{Args, Dict, Function, PyStr, Value};
 use crate::vm::{Exc, PyResult, Vm};
 
 impl Vm {
-    /// Binds arguments to parameters, in CPython's order of checks.
-    pub(crate) fn bind_args(&self, fun: &Gc<Function>, args: Args) -> PyResult<Vec<Option<Value>>> {
+    /// Binds arguments to parameters, in CPython's order of checks, into
+    /// a new window of the local stack; returns the window's base.
+    pub(crate) fn bind_args(&self, fun: &Gc<Function>, args: Args) -> PyResult<usize> {
+        let base = self.window_base();
+        match self.bind_into(fun, args, base) {
+            Ok(()) => Ok(base),
+            Err(e) => {
+                self.pop_window(base);
+                Err(e)
+            }
+        }
+    }
+
+    fn bind_into(&self, fun: &Gc<Function>, args: Args, base: usize) -> PyResult<()> {
         let code = &fun.code;
         let p = &code.params;
-        let mut locals = self.new_locals(code.nlocals);
-        locals.resize(code.nlocals, None);
         let given = args.pos.len();
         let Args { pos, kw } = args;
         let mut pos = pos.into_iter();
-        for (slot, v) in locals.iter_mut().zip(pos.by_ref().take(p.nargs)) {
-            *slot = Some(v);
+        {
+            let mut stack = self.local_stack.borrow_mut();
+            stack.extend(pos.by_ref().take(p.nargs).map(Some));
+            stack.resize(base + code.nlocals, None);
         }
         let extra: Vec<Value> = pos.collect();
-        let vararg_slot = p.nargs + p.nkwonly;
         if p.vararg {
-            locals[vararg_slot] = Some(self.new_tuple(extra));
+            let t = self.new_tuple(extra);
+            self.with_window(base, |w| w[p.nargs + p.nkwonly] = Some(t));
         }
         if !kw.is_empty() || p.kwarg {
-            self.bind_keywords(fun, &mut locals, kw)?;
+            self.bind_keywords(fun, base, kw)?;
         }
         if given > p.nargs && !p.vararg {
-            return Err(self.too_many_positional(fun, given, &locals));
+            return Err(self.too_many_positional(fun, given, base));
         }
-        self.fill_defaults(fun, &mut locals)?;
-        Ok(locals)
+        self.fill_defaults(fun, base)
     }
 
     fn bind_keywords(
         &self,
         fun: &Gc<Function>,
-        locals: &mut [Option<Value>],
+        base: usize,
         kw: Vec<(Gc<PyStr>, Value)>,
     ) -> PyResult<()> {
         let code = &fun.code;
@@ -46,7 +57,8 @@ impl Vm {
         let kwdict = if p.kwarg {
             let d = Gc::new(Dict::new());
             let slot = p.nargs + p.nkwonly + usize::from(p.vararg);
-            locals[slot] = Some(Value::Dict(d.clone()));
+            let v = Value::Dict(d.clone());
+            self.with_window(base, |w| w[slot] = Some(v));
             Some(d)
         } else {
             None
@@ -57,7 +69,7 @@ impl Vm {
                 .position(|n| Gc::ptr_eq(n, &name))
                 .or_else(|| names.iter().position(|n| n.as_str() == name.as_str()));
             match (found, &kwdict) {
-                (Some(i), _) if locals[i].is_some() => {
+                (Some(i), _) if self.with_window(base, |w| w[i].is_some()) => {
                     let msg = format!(
                         "{}() got multiple values for argument '{}'",
                         fun.qualname.as_str(),
@@ -65,7 +77,7 @@ impl Vm {
                     );
                     return Err(self.err(&self.types.type_error, msg));
                 }
-                (Some(i), _) => locals[i] = Some(v),
+                (Some(i), _) => self.with_window(base, |w| w[i] = Some(v)),
                 (None, Some(d)) => d.set_str(name, v),
                 (None, None) => {
                     let msg = format!(
@@ -80,17 +92,14 @@ impl Vm {
         Ok(())
     }
 
-    fn too_many_positional(
-        &self,
-        fun: &Gc<Function>,
-        given: usize,
-        locals: &[Option<Value>],
-    ) -> Exc {
+    fn too_many_positional(&self, fun: &Gc<Function>, given: usize, base: usize) -> Exc {
         let p = &fun.code.params;
-        let kwonly_given = locals[p.nargs..p.nargs + p.nkwonly]
-            .iter()
-            .filter(|v| v.is_some())
-            .count();
+        let kwonly_given = self.with_window(base, |w| {
+            w[p.nargs..p.nargs + p.nkwonly]
+                .iter()
+                .filter(|v| v.is_some())
+                .count()
+        });
         let ndefaults = fun.defaults.as_ref().map_or(0, |d| d.items.len());
         let (sig, plural) = if ndefaults > 0 {
             (format!("from {} to {}", p.nargs - ndefaults, p.nargs), true)
@@ -123,32 +132,36 @@ impl Vm {
         self.err(&self.types.type_error, msg)
     }
 
-    fn fill_defaults(&self, fun: &Gc<Function>, locals: &mut [Option<Value>]) -> PyResult<()> {
+    fn fill_defaults(&self, fun: &Gc<Function>, base: usize) -> PyResult<()> {
         let code = &fun.code;
         let p = &code.params;
         let defaults: &[Value] = fun.defaults.as_ref().map_or(&[], |d| &d.items);
         let first_default = p.nargs - defaults.len();
-        let mut missing = Vec::new();
-        for i in 0..p.nargs {
-            if locals[i].is_none() {
-                if i >= first_default {
-                    locals[i] = Some(defaults[i - first_default].clone());
-                } else {
-                    missing.push(i);
+        let missing: Vec<usize> = self.with_window(base, |w| {
+            let mut missing = Vec::new();
+            for (i, slot) in w[..p.nargs].iter_mut().enumerate() {
+                if slot.is_none() {
+                    if i >= first_default {
+                        *slot = Some(defaults[i - first_default].clone());
+                    } else {
+                        missing.push(i);
+                    }
                 }
             }
-        }
+            missing
+        });
         if !missing.is_empty() {
             return Err(self.missing_args(fun, "positional", &missing));
         }
-        let kwonly = p.nargs..p.nargs + p.nkwonly;
-        for (i, slot) in locals[kwonly.clone()].iter_mut().enumerate() {
-            if slot.is_none() {
-                let name = &code.local_names[kwonly.start + i];
-                match fun.kwdefaults.as_ref().and_then(|d| d.get_str(name)) {
-                    Some(v) => *slot = Some(v),
-                    None => missing.push(kwonly.start + i),
-                }
+        let mut missing = Vec::new();
+        for i in p.nargs..p.nargs + p.nkwonly {
+            if self.with_window(base, |w| w[i].is_some()) {
+                continue;
+            }
+            let name = &code.local_names[i];
+            match fun.kwdefaults.as_ref().and_then(|d| d.get_str(name)) {
+                Some(v) => self.with_window(base, |w| w[i] = Some(v)),
+                None => missing.push(i),
             }
         }
         if !missing.is_empty() {

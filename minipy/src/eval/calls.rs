@@ -7,9 +7,10 @@
 
 use refcycle::Gc;
 
-use super::{Flow, FrameState};
-use crate::compile::{CallArg, CallArgs, Code, Expr, FuncProto};
-use crate::object::{flag, Args, Cell, Class, Function, Instance, Kind, PyStr, Value};
+use super::enter::fits;
+use super::FrameState;
+use crate::compile::{CallArg, CallArgs, Expr, ExprKind, FuncProto, NameRef};
+use crate::object::{flag, Args, Cell, Class, Function, Instance, Kind, PosArgs, PyStr, Value};
 use crate::vm::{PyResult, Vm};
 
 impl Vm {
@@ -21,7 +22,7 @@ impl Vm {
         ca: &CallArgs,
         first: Option<Value>,
     ) -> PyResult<Args> {
-        let mut pos = Vec::with_capacity(ca.items.len() + 1);
+        let mut pos = PosArgs::new();
         pos.extend(first);
         if ca.positional_only {
             for a in &ca.items {
@@ -53,7 +54,16 @@ impl Vm {
     /// Python function take a fast path that evaluates the arguments
     /// straight into the callee's locals.
     pub(crate) fn eval_call(&self, f: &FrameState, func: &Expr, ca: &CallArgs) -> PyResult<Value> {
-        let fv = self.eval(f, func)?;
+        // Most callees are globals: read through the name's cache here
+        // rather than through another round of the evaluator's dispatch.
+        let cached = match &func.kind {
+            ExprKind::Name(NameRef::Global(_, cache)) => self.cached_global(f, cache),
+            _ => None,
+        };
+        let fv = match cached {
+            Some(v) => v,
+            None => self.eval(f, func)?,
+        };
         if ca.positional_only {
             match &fv {
                 Value::Function(fun) if fits(fun, ca.items.len()) => {
@@ -69,87 +79,22 @@ impl Vm {
                 _ => {}
             }
         }
-        let args = self.eval_args(f, ca, None)?;
-        self.call(&fv, args)
+        self.call_with_args(f, &fv, ca, None)
     }
 
-    /// Calls a Python function whose parameters take exactly these
-    /// positional arguments (see [`fits`]), evaluating them into its
-    /// locals; `first` is the receiver of a method call.
-    fn call_simple(
+    /// Evaluates a call's arguments and calls `func` with them: the path
+    /// of calls [`Vm::call_simple`] does not take, kept out of line so
+    /// that the evaluator's dispatch does not carry its stack frame.
+    #[inline(never)]
+    fn call_with_args(
         &self,
         f: &FrameState,
-        fun: &Gc<Function>,
-        items: &[CallArg],
+        func: &Value,
+        ca: &CallArgs,
         first: Option<Value>,
     ) -> PyResult<Value> {
-        let code = &fun.code;
-        let mut locals = self.new_locals(code.nlocals);
-        locals.extend(first.map(Some));
-        for a in items {
-            if let CallArg::Pos(e) = a {
-                locals.push(Some(self.eval(f, e)?));
-            }
-        }
-        self.enter_simple(fun, locals)
-    }
-
-    /// Runs `fun` with its leading positional parameters in `locals`
-    /// (defaults fill the rest).
-    fn enter_simple(&self, fun: &Gc<Function>, mut locals: Vec<Option<Value>>) -> PyResult<Value> {
-        let code = &fun.code;
-        let given = locals.len();
-        if given < code.params.nargs {
-            let defaults = fun.defaults.as_ref().map_or(&[][..], |d| &d.items[..]);
-            let first_default = code.params.nargs - defaults.len();
-            locals.extend(defaults[given - first_default..].iter().cloned().map(Some));
-        }
-        locals.resize(code.nlocals, None);
-        let cells = make_cells(code, fun.closure.as_ref(), &mut locals);
-        let fs = FrameState::new(
-            code.clone(),
-            Some(fun.clone()),
-            fun.globals.clone(),
-            None,
-            locals,
-            cells,
-        );
-        self.run_frame(fs)
-    }
-
-    /// `A(args)` for a class whose `__init__` is a Python function that
-    /// takes the arguments as they are: the arguments are evaluated, then
-    /// the instance made (CPython's allocation order), then `__init__` runs.
-    fn instantiate_simple(
-        &self,
-        f: &FrameState,
-        cls: &Gc<Class>,
-        init: &Gc<Function>,
-        items: &[CallArg],
-    ) -> PyResult<Value> {
-        let mut locals = self.new_locals(init.code.nlocals);
-        locals.push(None);
-        for a in items {
-            if let CallArg::Pos(e) = a {
-                locals.push(Some(self.eval(f, e)?));
-            }
-        }
-        let inst = if cls.kind == Kind::Exception {
-            let args: Vec<Value> = locals[1..].iter().flatten().cloned().collect();
-            self.new_instance(cls, &args)
-        } else {
-            self.new_instance(cls, &[])
-        };
-        locals[0] = Some(inst.clone());
-        let r = self.enter_simple(init, locals)?;
-        if !r.is_none() {
-            let msg = format!(
-                "__init__() should return None, not '{}'",
-                self.type_name(&r)
-            );
-            return Err(self.type_error(msg));
-        }
-        Ok(inst)
+        let args = self.eval_args(f, ca, first)?;
+        self.call(func, args)
     }
 
     fn spread_kwargs(&self, v: Value, kw: &mut Vec<(Gc<PyStr>, Value)>) -> PyResult<()> {
@@ -235,43 +180,15 @@ impl Vm {
 
     /// Calls a Python function.
     pub fn call_function(&self, fun: &Gc<Function>, args: Args) -> PyResult<Value> {
-        let mut locals = self.bind_args(fun, args)?;
+        let base = self.bind_args(fun, args)?;
         let code = &fun.code;
-        let cells = make_cells(code, fun.closure.as_ref(), &mut locals);
-        let fs = FrameState::new(
-            code.clone(),
-            Some(fun.clone()),
-            fun.globals.clone(),
-            None,
-            locals,
-            cells,
-        );
+        let cells = if code.cell_names.is_empty() {
+            Vec::new()
+        } else {
+            self.make_cells(code, fun.closure.as_ref(), base)
+        };
+        let fs = FrameState::new(self, code, Some(fun), &fun.globals, None, base, cells);
         self.run_frame(fs)
-    }
-
-    /// Runs a frame to completion: the recursion limit, the call stack,
-    /// and the exception's traceback state as it leaves the call.
-    pub(crate) fn run_frame(&self, fs: FrameState) -> PyResult<Value> {
-        let depth = self.depth.get();
-        if depth >= self.recursion_limit.get() {
-            self.finish_frame(fs);
-            let msg = "maximum recursion depth exceeded".to_string();
-            return Err(self.err(&self.types.recursion_error, msg));
-        }
-        self.depth.set(depth + 1);
-        let r = self.exec_block(&fs, &fs.code.body);
-        self.depth.set(depth);
-        self.finish_frame(fs);
-        match r {
-            Ok(Flow::Return(v)) => Ok(v),
-            Ok(_) => Ok(Value::None),
-            Err(mut e) => {
-                let i = e.inner();
-                i.traced = false;
-                i.line = 0;
-                Err(e)
-            }
-        }
     }
 
     /// Runs a comprehension: its code as a call with the iterator of the
@@ -284,9 +201,6 @@ impl Vm {
     ) -> PyResult<Value> {
         let iterator = self.get_iter(iterable)?;
         let code = &proto.code;
-        let mut locals = self.new_locals(code.nlocals);
-        locals.push(Some(iterator));
-        locals.resize(code.nlocals, None);
         let closure: Vec<_> = proto
             .closure
             .iter()
@@ -294,7 +208,10 @@ impl Vm {
             .collect();
         let mut cells: Vec<Gc<Cell>> = (0..code.ncells).map(|_| Gc::new(Cell::default())).collect();
         cells.extend(closure);
-        let fs = FrameState::new(code.clone(), None, f.globals.clone(), None, locals, cells);
+        let base = self.window_base();
+        self.push_local(Some(iterator));
+        self.fill_window(base, code.nlocals);
+        let fs = FrameState::new(self, code, None, f.globals, None, base, cells);
         self.run_frame(fs)
     }
 
@@ -391,15 +308,11 @@ impl Vm {
             Some(Value::Function(fun)) if ca.positional_only && fits(&fun, ca.items.len() + 1) => {
                 self.call_simple(f, &fun, &ca.items, Some(o))
             }
-            Some(func) => {
-                let args = self.eval_args(f, ca, Some(o))?;
-                self.call(&func, args)
-            }
+            Some(func) => self.call_with_args(f, &func, ca, Some(o)),
             None => {
                 let bound = self.getattr(&o, name)?;
                 drop(o);
-                let args = self.eval_args(f, ca, None)?;
-                self.call(&bound, args)
+                self.call_with_args(f, &bound, ca, None)
             }
         }
     }
@@ -463,40 +376,4 @@ impl Vm {
             }
         });
     }
-}
-
-/// Whether `n` positional arguments bind to `fun`'s parameters without
-/// keywords, `*args`, `**kwargs` or keyword-only parameters (defaults may
-/// fill the last ones).
-#[inline]
-fn fits(fun: &Function, n: usize) -> bool {
-    let p = &fun.code.params;
-    let ndefaults = fun.defaults.as_ref().map_or(0, |d| d.items.len());
-    !p.vararg && !p.kwarg && p.nkwonly == 0 && n <= p.nargs && n + ndefaults >= p.nargs
-}
-
-/// A call's cells: fresh ones for the code's own cell variables (holding
-/// the parameter when a parameter is captured: it moves out of its local
-/// slot, which is never read, so its count is CPython's), then the
-/// closure's.
-fn make_cells(
-    code: &Code,
-    closure: Option<&Gc<crate::object::Tuple>>,
-    locals: &mut [Option<Value>],
-) -> Vec<Gc<Cell>> {
-    if code.cell_names.is_empty() {
-        return Vec::new();
-    }
-    let mut cells: Vec<Gc<Cell>> = (0..code.ncells).map(|_| Gc::new(Cell::default())).collect();
-    for &(cell, slot) in &code.cell_params {
-        cells[cell].set(locals[slot].take());
-    }
-    if let Some(t) = closure {
-        for v in t.items.iter() {
-            if let Value::Cell(c) = v {
-                cells.push(c.clone());
-            }
-        }
-    }
-    cells
 }

@@ -10,6 +10,30 @@ use crate::ast::CmpOp;
 use crate::object::Value;
 use crate::vm::{PyResult, Vm};
 
+/// `a op b` when no method can be involved: `is`, `is not`, and the
+/// order of two ints. `None` for everything else.
+#[inline(always)]
+pub(super) fn compare_fast(op: CmpOp, a: &Value, b: &Value) -> Option<bool> {
+    match op {
+        CmpOp::Is => Some(a.is(b)),
+        CmpOp::IsNot => Some(!a.is(b)),
+        _ => {
+            let (Value::Int(x), Value::Int(y)) = (a, b) else {
+                return None;
+            };
+            Some(match op {
+                CmpOp::Eq => x == y,
+                CmpOp::NotEq => x != y,
+                CmpOp::Lt => x < y,
+                CmpOp::LtE => x <= y,
+                CmpOp::Gt => x > y,
+                CmpOp::GtE => x >= y,
+                _ => return None,
+            })
+        }
+    }
+}
+
 impl Vm {
     /// `a op b` for a comparison operator.
     pub fn compare(&self, op: CmpOp, a: &Value, b: &Value) -> PyResult<Value> {

@@ -45,7 +45,9 @@ impl Vm {
             Gc::new(Tuple::new(items))
         });
         let code = proto.code.clone();
+        let ndefaults = defaults.as_ref().map_or(0, |d| d.items.len());
         let func = Value::Function(Gc::new(Function {
+            positional: Function::positional_range(&code, ndefaults),
             name: code.name.clone(),
             qualname: code.qualname.clone(),
             code,
@@ -93,14 +95,9 @@ impl Vm {
         let mut cells: Vec<Gc<Cell>> = (0..code.ncells).map(|_| Gc::new(Cell::default())).collect();
         cells.extend(proto.closure.iter().map(|&i| f.cells[i as usize].clone()));
         let class_cell = proto.class_cell.map(|i| cells[i as usize].clone());
-        let fs = FrameState::new(
-            code.clone(),
-            None,
-            f.globals.clone(),
-            Some(ns.clone()),
-            Vec::new(),
-            cells,
-        );
+        let window = self.window_base();
+        self.fill_window(window, code.nlocals);
+        let fs = FrameState::new(self, code, None, f.globals, Some(ns.clone()), window, cells);
         self.run_frame(fs)?;
         let cls = self.class_from_namespace(&code.name, base, &ns)?;
         if let Some(cell) = class_cell {

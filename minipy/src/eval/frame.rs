@@ -1,8 +1,14 @@
-//! The state of one running body: [`FrameState`].
+//! The state of one running body: [`FrameState`], and the stack its
+//! locals live on.
 //!
-//! Locals live in a vector owned by the call until a frame object is
-//! needed (see `object/frame.rs`); [`FrameState::materialize`] moves them
-//! into a [`Frame`] and every later access goes there.
+//! Every running call keeps its locals in a window of one stack shared
+//! by all calls, `Vm::local_stack` (CPython 3.11's frame data stack): a
+//! call pushes its window, the callee's arguments going straight into it,
+//! and pops it when it returns. When a frame object is needed (see
+//! `object/frame.rs`), [`FrameState::materialize`] moves the locals into
+//! a [`Frame`] and every later access goes there. (Rejected: a vector per
+//! call, taken from a pool; getting it, filling it and giving it back cost
+//! a fifth of a call, and the pooled vectors were scattered in memory.)
 
 use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::Rc;
@@ -14,17 +20,24 @@ use crate::object::{Cell as PyCell, Dict, Frame, Function, Traceback, Value};
 use crate::vm::{Exc, Vm};
 
 /// One running module, class body, function or comprehension.
-pub struct FrameState {
+///
+/// The code, function and globals are borrowed from the caller, which
+/// keeps them alive for the call (it holds the function object, or the
+/// module's code and dict): the reference counting that owning them would
+/// cost showed in every call's profile.
+pub struct FrameState<'a> {
     /// The code being run.
-    pub code: Rc<Code>,
+    pub code: &'a Rc<Code>,
     /// The function being called, for function frames.
-    pub func: Option<Gc<Function>>,
+    pub func: Option<&'a Gc<Function>>,
     /// The globals.
-    pub globals: Gc<Dict>,
+    pub globals: &'a Gc<Dict>,
     /// The namespace of a module (its globals) or class body.
     pub namespace: Option<Gc<Dict>>,
-    /// The locals, until a frame object takes them.
-    fast: RefCell<Vec<Option<Value>>>,
+    /// The stack holding the locals (the interpreter's `local_stack`).
+    stack: &'a LocalStack,
+    /// Where this call's window of `code.nlocals` slots starts.
+    base: usize,
     /// Own cells, then free ones.
     pub cells: Vec<Gc<PyCell>>,
     /// The frame object, once made.
@@ -33,23 +46,35 @@ pub struct FrameState {
     pub line: Cell<u32>,
 }
 
-impl FrameState {
-    /// A frame for `code` with these locals and cells.
+/// The stack of every running call's locals, innermost call's last.
+///
+/// Never borrowed across Python code or the drop of a value: a call's
+/// arguments are evaluated before each is pushed, and a window is emptied
+/// one slot at a time before it is popped, so code run by a `__del__`
+/// meanwhile pushes and pops its own windows above.
+pub type LocalStack = RefCell<Vec<Option<Value>>>;
+
+impl<'a> FrameState<'a> {
+    /// A frame for `code` whose locals are the window of `vm`'s stack
+    /// starting at `base` (see [`Vm::window_base`]).
+    #[inline]
     pub fn new(
-        code: Rc<Code>,
-        func: Option<Gc<Function>>,
-        globals: Gc<Dict>,
+        vm: &'a Vm,
+        code: &'a Rc<Code>,
+        func: Option<&'a Gc<Function>>,
+        globals: &'a Gc<Dict>,
         namespace: Option<Gc<Dict>>,
-        fast: Vec<Option<Value>>,
+        base: usize,
         cells: Vec<Gc<PyCell>>,
-    ) -> FrameState {
+    ) -> FrameState<'a> {
         FrameState {
             line: Cell::new(code.line),
             code,
             func,
             globals,
             namespace,
-            fast: RefCell::new(fast),
+            stack: &vm.local_stack,
+            base,
             cells,
             obj: OnceCell::new(),
         }
@@ -57,28 +82,40 @@ impl FrameState {
 
     /// Runs `f` on the locals, wherever they live. `f` must not run Python
     /// code or drop values (the locals are borrowed).
-    #[inline]
-    pub fn with_locals<R>(&self, f: impl FnOnce(&mut Vec<Option<Value>>) -> R) -> R {
+    pub fn with_locals<R>(&self, f: impl FnOnce(&mut [Option<Value>]) -> R) -> R {
         match self.obj.get() {
             Some(frame) => f(&mut frame.locals.borrow_mut()),
-            None => f(&mut self.fast.borrow_mut()),
+            None => f(&mut self.stack.borrow_mut()[self.base..self.base + self.code.nlocals]),
         }
     }
 
     /// The local in `slot`, if bound.
-    #[inline]
+    #[inline(always)]
     pub fn get_local(&self, slot: usize) -> Option<Value> {
         match self.obj.get() {
+            None => self.stack.borrow()[self.base + slot].clone(),
             Some(frame) => frame.locals.borrow()[slot].clone(),
-            None => self.fast.borrow()[slot].clone(),
+        }
+    }
+
+    /// `f` of the local in `slot` (`None` if unbound), read in place. `f`
+    /// must not run Python code or drop values (the locals are borrowed).
+    #[inline(always)]
+    pub fn peek_local<R>(&self, slot: usize, f: impl FnOnce(Option<&Value>) -> R) -> R {
+        match self.obj.get() {
+            None => f(self.stack.borrow()[self.base + slot].as_ref()),
+            Some(frame) => f(frame.locals.borrow()[slot].as_ref()),
         }
     }
 
     /// Binds (or unbinds) a local; the old value is dropped after the
     /// borrow is released.
-    #[inline]
+    #[inline(always)]
     pub fn set_local(&self, slot: usize, v: Option<Value>) {
-        let old = self.with_locals(|l| std::mem::replace(&mut l[slot], v));
+        let old = match self.obj.get() {
+            None => std::mem::replace(&mut self.stack.borrow_mut()[self.base + slot], v),
+            Some(frame) => std::mem::replace(&mut frame.locals.borrow_mut()[slot], v),
+        };
         drop(old);
     }
 
@@ -94,7 +131,7 @@ impl FrameState {
         }
         let frame = Gc::new(Frame {
             code: self.code.clone(),
-            func: self.func.clone(),
+            func: self.func.cloned(),
             globals: self.globals.clone(),
             namespace: self.namespace.clone(),
             locals: RefCell::new(Vec::new()),
@@ -105,7 +142,11 @@ impl FrameState {
         if let Some(f) = self.obj.get() {
             return f.clone();
         }
-        let locals = std::mem::take(&mut *self.fast.borrow_mut());
+        let locals: Vec<Option<Value>> = {
+            let mut stack = self.stack.borrow_mut();
+            let window = &mut stack[self.base..self.base + self.code.nlocals];
+            window.iter_mut().map(Option::take).collect()
+        };
         *frame.locals.borrow_mut() = locals;
         let _ = self.obj.set(frame.clone());
         frame
@@ -143,33 +184,84 @@ impl Vm {
         drop(old);
     }
 
-    /// A vector for a call's locals, from the pool when one is free.
-    pub fn new_locals(&self, capacity: usize) -> Vec<Option<Value>> {
-        let pooled = self.locals_pool.borrow_mut().pop();
-        match pooled {
-            Some(mut v) => {
-                v.reserve(capacity);
-                v
-            }
-            None => Vec::with_capacity(capacity),
+    /// Where the next window of the local stack starts: the caller then
+    /// pushes the callee's arguments ([`Vm::push_local`]) and fills the
+    /// window ([`Vm::fill_window`]). If evaluating an argument fails, the
+    /// caller pops what it pushed ([`Vm::pop_window`]).
+    #[inline(always)]
+    pub fn window_base(&self) -> usize {
+        self.local_stack.borrow().len()
+    }
+
+    /// Pushes the next slot of the window being built.
+    #[inline(always)]
+    pub fn push_local(&self, v: Option<Value>) {
+        self.local_stack.borrow_mut().push(v);
+    }
+
+    /// Completes the window starting at `base` with unbound slots, up to
+    /// `nlocals` slots.
+    #[inline(always)]
+    pub fn fill_window(&self, base: usize, nlocals: usize) {
+        let mut stack = self.local_stack.borrow_mut();
+        while stack.len() < base + nlocals {
+            stack.push(None);
         }
     }
 
-    /// Drops a call's locals in slot order (CPython's `_PyFrame_Clear`
-    /// order) and keeps the vector for another call.
-    pub fn recycle_locals(&self, mut v: Vec<Option<Value>>) {
-        let scrub = self.finalizing();
-        for x in v.drain(..).flatten() {
-            if scrub {
-                super::scrub::scrub_value(x);
-            } else {
-                drop(x);
+    /// Runs `f` on the window starting at `base` (up to the top of the
+    /// stack). `f` must not run Python code or drop values that may be
+    /// the last handle to an object (the stack is borrowed).
+    pub fn with_window<R>(&self, base: usize, f: impl FnOnce(&mut [Option<Value>]) -> R) -> R {
+        f(&mut self.local_stack.borrow_mut()[base..])
+    }
+
+    /// Pops the window starting at `base`, dropping the locals in slot
+    /// order (CPython's `_PyFrame_Clear` order). A value whose handle is
+    /// its last is dropped after the stack is released (its `__del__` may
+    /// call functions, which push windows); the others are dropped in
+    /// place, since losing a handle that is not the last runs nothing.
+    #[inline]
+    pub fn pop_window(&self, base: usize) {
+        let mut stack = self.local_stack.borrow_mut();
+        let mut i = base;
+        while i < stack.len() {
+            match &stack[i] {
+                None => {}
+                Some(v) if v.strong_count() != Some(1) => stack[i] = None,
+                Some(_) => {
+                    let v = stack[i].take();
+                    drop(stack);
+                    self.drop_last(v);
+                    stack = self.local_stack.borrow_mut();
+                }
             }
+            i += 1;
         }
-        if v.capacity() <= 64 {
-            let mut pool = self.locals_pool.borrow_mut();
-            if pool.len() < 64 {
-                pool.push(v);
+        stack.truncate(base);
+    }
+
+    /// Drops a local that may be the last handle to its object (scrubbing
+    /// it inside a finalizer, see `eval/scrub.rs`).
+    #[inline(never)]
+    fn drop_last(&self, v: Option<Value>) {
+        let Some(v) = v else { return };
+        if self.finalizing() {
+            super::scrub::scrub_value(v);
+        } else {
+            drop(v);
+        }
+    }
+
+    /// Drops locals moved out of the stack in slot order (see
+    /// [`Vm::pop_window`]).
+    fn drop_locals(&self, locals: Vec<Option<Value>>) {
+        let scrub = self.finalizing();
+        for v in locals.into_iter().flatten() {
+            if scrub {
+                super::scrub::scrub_value(v);
+            } else {
+                drop(v);
             }
         }
     }
@@ -178,33 +270,38 @@ impl Vm {
     /// orphan waiting for its `f_back` (see [`Vm::adopt_orphans`]); then
     /// the locals, cells and references are dropped as CPython clears a
     /// frame (locals in slot order first).
+    #[inline(always)]
     pub fn finish_frame(&self, fs: FrameState) {
         let FrameState {
-            fast,
+            base,
             obj,
             cells,
-            func,
             namespace,
             ..
         } = fs;
-        self.recycle_locals(fast.into_inner());
+        self.pop_window(base);
         if let Some(f) = obj.into_inner() {
-            if Gc::strong_count(&f) == 1 {
-                // The frame object dies with the call: clear its locals now,
-                // in slot order, as for a frame that never had an object
-                // (and so that, inside a collection, its deferred release
-                // holds nothing; see `eval/scrub.rs`).
-                let locals = std::mem::take(&mut *f.locals.borrow_mut());
-                self.recycle_locals(locals);
-            } else {
-                self.orphans.borrow_mut().push(f.clone());
-                self.has_orphans.set(true);
-            }
-            drop(f);
+            self.finish_frame_object(f);
         }
         drop(cells);
-        drop(func);
         drop(namespace);
+    }
+
+    /// The frame-object part of [`Vm::finish_frame`].
+    #[inline(never)]
+    fn finish_frame_object(&self, f: Gc<Frame>) {
+        if Gc::strong_count(&f) == 1 {
+            // The frame object dies with the call: clear its locals now,
+            // in slot order, as for a frame that never had an object
+            // (and so that, inside a collection, its deferred release
+            // holds nothing; see `eval/scrub.rs`).
+            let locals = std::mem::take(&mut *f.locals.borrow_mut());
+            self.drop_locals(locals);
+        } else {
+            self.orphans.borrow_mut().push(f.clone());
+            self.has_orphans.set(true);
+        }
+        drop(f);
     }
 
     /// Links the frame objects of calls that returned while referenced

@@ -131,7 +131,7 @@ impl Vm {
                         return Ok(Some(match kind {
                             ViewKind::Keys => k,
                             ViewKind::Values => v,
-                            ViewKind::Items => self.new_tuple(vec![k, v]),
+                            ViewKind::Items => self.new_pair(k, v),
                         }));
                     }
                 }
@@ -146,7 +146,7 @@ impl Vm {
                 Some(v) => {
                     let n = *count;
                     *count += 1;
-                    Ok(Some(self.new_tuple(vec![Value::Int(n), v])))
+                    Ok(Some(self.new_pair(Value::Int(n), v)))
                 }
                 None => Ok(None),
             },

@@ -60,19 +60,41 @@ impl Vm {
         name: &Gc<crate::object::PyStr>,
         cache: &crate::compile::GlobalCache,
     ) -> PyResult<Value> {
-        let h = cache.get();
-        if h.globals == f.globals.version() {
-            let hit = if !h.builtin {
-                f.globals.value_at_pos(h.pos as usize)
-            } else if h.builtins == self.builtins.version() {
-                self.builtins.value_at_pos(h.pos as usize)
-            } else {
-                None
-            };
-            if let Some(v) = hit {
-                return Ok(v);
-            }
+        match self.cached_global(f, cache) {
+            Some(v) => Ok(v),
+            None => self.load_global_miss(f, name, cache),
         }
+    }
+
+    /// The value a global's cache points to, if the cache is still valid
+    /// (inlined into the evaluator: most global reads end here).
+    #[inline(always)]
+    pub(crate) fn cached_global(
+        &self,
+        f: &FrameState,
+        cache: &crate::compile::GlobalCache,
+    ) -> Option<Value> {
+        let h = cache.get();
+        if h.globals != f.globals.version() {
+            return None;
+        }
+        if !h.builtin {
+            f.globals.value_at_pos(h.pos as usize)
+        } else if h.builtins == self.builtins.version() {
+            self.builtins.value_at_pos(h.pos as usize)
+        } else {
+            None
+        }
+    }
+
+    /// Looks a global up and refills its cache.
+    #[inline(never)]
+    pub(crate) fn load_global_miss(
+        &self,
+        f: &FrameState,
+        name: &Gc<crate::object::PyStr>,
+        cache: &crate::compile::GlobalCache,
+    ) -> PyResult<Value> {
         let mut h = crate::compile::GlobalHint {
             globals: f.globals.version(),
             builtins: self.builtins.version(),
@@ -122,7 +144,7 @@ impl Vm {
             NameRef::Deref(i) => f.cells[*i as usize].set(None),
             NameRef::Global(name, _) => f.globals.remove_str(name).map(|(_, v)| v),
             NameRef::Name(name) | NameRef::ClassDeref(name, _) => {
-                let ns = f.namespace.as_ref().unwrap_or(&f.globals);
+                let ns = f.namespace.as_ref().unwrap_or(f.globals);
                 ns.remove_str(name).map(|(_, v)| v)
             }
         };
@@ -131,8 +153,20 @@ impl Vm {
         was
     }
 
-    /// Assigns to a target.
+    /// Assigns to a target. A local name, the most frequent target, is
+    /// bound here; the other kinds are out of line in [`Vm::assign_other`],
+    /// so that the local case does not pay for their stack frame.
+    #[inline]
     pub fn assign(&self, f: &FrameState, t: &Target, v: Value) -> PyResult<()> {
+        if let Target::Name(NameRef::Local(i)) = t {
+            f.set_local(*i as usize, Some(v));
+            return Ok(());
+        }
+        self.assign_other(f, t, v)
+    }
+
+    #[inline(never)]
+    fn assign_other(&self, f: &FrameState, t: &Target, v: Value) -> PyResult<()> {
         match t {
             Target::Name(r) => {
                 self.store(f, r, v);
@@ -208,7 +242,36 @@ impl Vm {
         }
     }
 
+    /// `t op= value`. A bound local holding an int, with an int operand,
+    /// is updated here without the general machinery.
+    #[inline]
     pub(crate) fn aug_assign(
+        &self,
+        f: &FrameState,
+        t: &Target,
+        op: crate::ast::BinOp,
+        value: &Expr,
+    ) -> PyResult<()> {
+        if let Target::Name(NameRef::Local(slot)) = t {
+            let slot = *slot as usize;
+            if let Some(Value::Int(x)) = f.get_local(slot) {
+                let v = self.eval(f, value)?;
+                if let Value::Int(y) = v {
+                    if let Some(new) = crate::eval::ops::int_fast(op, x, y) {
+                        f.set_local(slot, Some(new));
+                        return Ok(());
+                    }
+                }
+                let new = self.inplace_op(op, Value::Int(x), &v)?;
+                f.set_local(slot, Some(new));
+                return Ok(());
+            }
+        }
+        self.aug_assign_other(f, t, op, value)
+    }
+
+    #[inline(never)]
+    fn aug_assign_other(
         &self,
         f: &FrameState,
         t: &Target,

@@ -181,7 +181,7 @@ impl Vm {
                         .dict
                         .items()
                         .into_iter()
-                        .map(|(k, x)| self.new_tuple(vec![k, x]))
+                        .map(|(k, x)| self.new_pair(k, x))
                         .collect(),
                 };
                 let inner = self.container_repr(&crate::object::new_list(items))?;

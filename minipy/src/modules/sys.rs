@@ -88,7 +88,7 @@ fn setrecursionlimit(vm: &Vm, args: Args) -> PyResult<Value> {
 
 fn exit(vm: &Vm, args: Args) -> PyResult<Value> {
     arity(vm, "exit", &args, 0, 1)?;
-    let e = vm.new_exception(&vm.types.system_exit, args.pos);
+    let e = vm.new_exception(&vm.types.system_exit, args.pos.into_vec());
     Err(vm.raise_instance(e))
 }
 

@@ -27,13 +27,28 @@ type Entry = (Gc<PyStr>, Value);
 ///
 /// Up to four entries (`INLINE`) live in `inline` (a filled prefix); beyond
 /// that every entry moves to `spill`.
+///
+/// The spill is boxed and comes first (`repr(C)`), so that what the
+/// collector reads when it traces an instance (the class, the spill
+/// pointer, the inline entries up to the first empty one) is packed right
+/// after the object's header, in a smaller object: the collection of a
+/// large heap is bound by memory traffic. Measured on `big_heap_collect`
+/// (median `gc.collect()` of 25, six runs): 36 ms with a `Vec` spill and
+/// its index after the inline entries, 31.5 ms with them moved first,
+/// 22.5 ms with them boxed (CPython: 25 ms).
 #[derive(Default)]
+#[repr(C)]
 pub struct AttrMap {
+    spill: Option<Box<Spill>>,
     inline: [Option<Entry>; INLINE],
-    spill: Vec<Entry>,
-    // Boxed: an absent index then costs 8 bytes in every instance, not 48.
-    #[allow(clippy::box_collection)]
-    index: Option<Box<HashMap<usize, usize>>>,
+}
+
+/// The entries of a spilled [`AttrMap`], and their hash index once there
+/// are more than `INDEX_FROM`.
+#[derive(Default)]
+struct Spill {
+    entries: Vec<Entry>,
+    index: Option<HashMap<usize, usize>>,
 }
 
 fn key_of(name: &Gc<PyStr>) -> usize {
@@ -49,17 +64,20 @@ impl AttrMap {
     /// An empty table with room for `n` entries.
     pub fn with_capacity(n: usize) -> AttrMap {
         AttrMap {
-            spill: if n > INLINE {
-                Vec::with_capacity(n)
-            } else {
-                Vec::new()
-            },
+            spill: (n > INLINE).then(|| {
+                Box::new(Spill {
+                    entries: Vec::with_capacity(n),
+                    index: None,
+                })
+            }),
             ..AttrMap::default()
         }
     }
 
-    fn spilled(&self) -> bool {
-        !self.spill.is_empty()
+    /// The spilled entries, if the table has spilled.
+    #[inline]
+    fn spilled(&self) -> Option<&Spill> {
+        self.spill.as_deref().filter(|s| !s.entries.is_empty())
     }
 
     fn position(&self, name: &Gc<PyStr>) -> Option<usize> {
@@ -68,11 +86,11 @@ impl AttrMap {
             "attribute name {:?} not interned",
             name.as_str()
         );
-        if let Some(ix) = &self.index {
-            return ix.get(&key_of(name)).copied();
-        }
-        if self.spilled() {
-            return self.spill.iter().position(|(k, _)| Gc::ptr_eq(k, name));
+        if let Some(s) = self.spilled() {
+            if let Some(ix) = &s.index {
+                return ix.get(&key_of(name)).copied();
+            }
+            return s.entries.iter().position(|(k, _)| Gc::ptr_eq(k, name));
         }
         self.inline
             .iter()
@@ -81,16 +99,16 @@ impl AttrMap {
     }
 
     fn slot(&self, i: usize) -> &Entry {
-        if self.spilled() {
-            &self.spill[i]
-        } else {
-            self.inline[i].as_ref().expect("filled prefix")
+        match self.spilled() {
+            Some(s) => &s.entries[i],
+            None => self.inline[i].as_ref().expect("filled prefix"),
         }
     }
 
     fn slot_mut(&mut self, i: usize) -> &mut Entry {
-        if self.spilled() {
-            &mut self.spill[i]
+        if self.spilled().is_some() {
+            let s = self.spill.as_mut().expect("spilled");
+            &mut s.entries[i]
         } else {
             self.inline[i].as_mut().expect("filled prefix")
         }
@@ -112,20 +130,23 @@ impl AttrMap {
         if let Some(i) = self.position(&name) {
             return Some(std::mem::replace(&mut self.slot_mut(i).1, value));
         }
+        let spilled = self.spilled().is_some();
         let len = self.len();
-        if !self.spilled() && len < INLINE {
+        if !spilled && len < INLINE {
             self.inline[len] = Some((name, value));
             return None;
         }
-        if !self.spilled() {
-            self.spill = self.inline.iter_mut().filter_map(Option::take).collect();
+        let s = self.spill.get_or_insert_with(Box::default);
+        if !spilled {
+            s.entries
+                .extend(self.inline.iter_mut().filter_map(Option::take));
         }
-        if let Some(ix) = &mut self.index {
-            ix.insert(key_of(&name), self.spill.len());
+        if let Some(ix) = &mut s.index {
+            ix.insert(key_of(&name), s.entries.len());
         }
-        self.spill.push((name, value));
-        if self.index.is_none() && self.spill.len() > INDEX_FROM {
-            self.reindex();
+        s.entries.push((name, value));
+        if s.index.is_none() && s.entries.len() > INDEX_FROM {
+            s.reindex();
         }
         None
     }
@@ -133,10 +154,11 @@ impl AttrMap {
     /// Removes `name`; returns its value.
     pub fn remove(&mut self, name: &Gc<PyStr>) -> Option<Value> {
         let i = self.position(name)?;
-        if self.spilled() {
-            let (_, v) = self.spill.remove(i);
-            if self.index.is_some() {
-                self.reindex();
+        if self.spilled().is_some() {
+            let s = self.spill.as_mut().expect("spilled");
+            let (_, v) = s.entries.remove(i);
+            if s.index.is_some() {
+                s.reindex();
             }
             return Some(v);
         }
@@ -145,30 +167,20 @@ impl AttrMap {
         Some(v)
     }
 
-    fn reindex(&mut self) {
-        let ix = self
-            .spill
-            .iter()
-            .enumerate()
-            .map(|(i, (k, _))| (key_of(k), i))
-            .collect();
-        self.index = Some(Box::new(ix));
-    }
-
     /// The entries, in insertion order.
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        let spill = self.spill.as_deref().map_or(&[][..], |s| &s.entries[..]);
         self.inline
             .iter()
             .map_while(Option::as_ref)
-            .chain(self.spill.iter())
+            .chain(spill.iter())
     }
 
     /// The number of entries.
     pub fn len(&self) -> usize {
-        if self.spilled() {
-            self.spill.len()
-        } else {
-            self.inline.iter().take_while(|e| e.is_some()).count()
+        match self.spilled() {
+            Some(s) => s.entries.len(),
+            None => self.inline.iter().take_while(|e| e.is_some()).count(),
         }
     }
 
@@ -179,17 +191,42 @@ impl AttrMap {
 
     /// Takes every entry out (for dropping outside a borrow).
     pub fn take_all(&mut self) -> Vec<Entry> {
-        self.index = None;
         let mut out: Vec<Entry> = self.inline.iter_mut().filter_map(Option::take).collect();
-        out.append(&mut self.spill);
+        if let Some(s) = self.spill.take() {
+            out.extend(s.entries);
+        }
         out
     }
 }
 
+impl Spill {
+    fn reindex(&mut self) {
+        let ix = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| (key_of(k), i))
+            .collect();
+        self.index = Some(ix);
+    }
+}
+
 impl Trace for AttrMap {
+    /// The values (names are interned strings, never tracked). Loops over
+    /// the inline entries and the spill directly: the chained iterator of
+    /// `entries` cost a third of an instance's trace.
+    #[inline]
     fn trace(&self, visitor: &mut Visitor<'_>) {
-        for (_, v) in self.entries() {
-            v.trace(visitor);
+        for e in &self.inline {
+            match e {
+                Some((_, v)) => v.trace(visitor),
+                None => break,
+            }
+        }
+        if let Some(s) = &self.spill {
+            for (_, v) in &s.entries {
+                v.trace(visitor);
+            }
         }
     }
 }
@@ -264,7 +301,7 @@ pub mod flag {
 impl Trace for Class {
     fn trace(&self, visitor: &mut Visitor<'_>) {
         self.base.trace(visitor);
-        self.dict.trace(visitor);
+        super::trace_cell(&self.dict, visitor, AttrMap::trace);
     }
 
     fn type_name(&self) -> Cow<'static, str> {

@@ -296,6 +296,7 @@ impl Dict {
         self.value_at(pos)
     }
 
+    #[inline]
     fn value_at(&self, entry: usize) -> Option<Value> {
         let t = self.table.borrow();
         t.entries.get(entry)?.as_ref().map(|e| e.value.clone())

@@ -43,7 +43,11 @@ impl Trace for Frame {
         self.func.trace(visitor);
         self.globals.trace(visitor);
         self.namespace.trace(visitor);
-        self.locals.trace(visitor);
+        super::trace_cell(&self.locals, visitor, |locals, visitor| {
+            for v in locals.iter().flatten() {
+                v.trace(visitor);
+            }
+        });
         self.cells.trace(visitor);
         self.back.trace(visitor);
     }

@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use refcycle::{Gc, Trace, Visitor};
 
-use super::{AttrMap, Dict, PyStr, Tuple, Value};
+use super::{Args, AttrMap, Dict, PyStr, Tuple, Value};
 use crate::compile::Code;
 use crate::vm::{PyResult, Vm};
 
@@ -34,6 +34,24 @@ pub struct Function {
     pub closure: Option<Gc<Tuple>>,
     /// Attributes set on the function (`f.x = 1`).
     pub attrs: RefCell<AttrMap>,
+    /// The numbers of positional arguments (`(fewest, most)`) that bind
+    /// in order with no other work than filling defaults; `None` when the
+    /// parameters have `*args`, `**kwargs` or keyword-only ones. Worked
+    /// out once here so that the call fast path tests two integers.
+    pub positional: Option<(u32, u32)>,
+}
+
+impl Function {
+    /// The [`Function::positional`] range of `code` with `ndefaults`
+    /// defaults.
+    pub fn positional_range(code: &Code, ndefaults: usize) -> Option<(u32, u32)> {
+        let p = &code.params;
+        if p.vararg || p.kwarg || p.nkwonly > 0 {
+            return None;
+        }
+        let most = u32::try_from(p.nargs).ok()?;
+        Some((most.saturating_sub(ndefaults as u32), most))
+    }
 }
 
 impl Trace for Function {
@@ -42,7 +60,7 @@ impl Trace for Function {
         self.defaults.trace(visitor);
         self.kwdefaults.trace(visitor);
         self.closure.trace(visitor);
-        self.attrs.trace(visitor);
+        super::trace_cell(&self.attrs, visitor, AttrMap::trace);
     }
 
     fn type_name(&self) -> Cow<'static, str> {
@@ -60,7 +78,11 @@ pub struct Cell {
 
 impl Trace for Cell {
     fn trace(&self, visitor: &mut Visitor<'_>) {
-        self.value.trace(visitor);
+        super::trace_cell(&self.value, visitor, |v, visitor| {
+            if let Some(v) = v {
+                v.trace(visitor);
+            }
+        });
     }
 
     fn type_name(&self) -> Cow<'static, str> {
@@ -78,31 +100,6 @@ impl Cell {
     /// the caller to drop.
     pub fn set(&self, v: Option<Value>) -> Option<Value> {
         std::mem::replace(&mut *self.value.borrow_mut(), v)
-    }
-}
-
-/// The arguments of a call: positional, then `name=value` pairs.
-#[derive(Default)]
-pub struct Args {
-    /// Positional arguments.
-    pub pos: Vec<Value>,
-    /// Keyword arguments (names interned).
-    pub kw: Vec<(Gc<PyStr>, Value)>,
-}
-
-impl Args {
-    /// Positional arguments only.
-    pub fn new(pos: Vec<Value>) -> Args {
-        Args {
-            pos,
-            kw: Vec::new(),
-        }
-    }
-
-    /// Removes and returns keyword argument `name`.
-    pub fn take_kw(&mut self, name: &str) -> Option<Value> {
-        let i = self.kw.iter().position(|(k, _)| k.as_str() == name)?;
-        Some(self.kw.remove(i).1)
     }
 }
 

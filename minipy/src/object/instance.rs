@@ -13,14 +13,19 @@ use refcycle::{Finalize, Gc, Trace, Visitor};
 use super::{AttrMap, Class, PyStr, Value};
 
 /// An instance of a class.
+///
+/// `repr(C)`, the pointer-sized fields first: what the collector reads
+/// when it traces an instance then sits close to the object's header
+/// (see [`AttrMap`] for why that matters).
+#[repr(C)]
 pub struct Instance {
     /// `__class__`.
     pub class: Gc<Class>,
+    /// Exception state, for instances of exception classes.
+    pub exc: Option<Box<ExcState>>,
     /// The attributes. Borrow briefly: never while running Python code
     /// or dropping a value.
     pub attrs: RefCell<AttrMap>,
-    /// Exception state, for instances of exception classes.
-    pub exc: Option<Box<ExcState>>,
 }
 
 /// What an exception instance carries besides its attributes.
@@ -103,8 +108,10 @@ impl Trace for Instance {
     /// order, which decides the order the collector lists (and finalizes)
     /// garbage in.
     fn trace(&self, visitor: &mut Visitor<'_>) {
-        self.attrs.trace(visitor);
-        self.exc.trace(visitor);
+        super::trace_cell(&self.attrs, visitor, AttrMap::trace);
+        if let Some(exc) = &self.exc {
+            exc.trace(visitor);
+        }
         self.class.trace(visitor);
     }
 

@@ -20,7 +20,11 @@ pub struct List {
 
 impl Trace for List {
     fn trace(&self, visitor: &mut Visitor<'_>) {
-        self.items.trace(visitor);
+        super::trace_cell(&self.items, visitor, |items, visitor| {
+            for v in items {
+                v.trace(visitor);
+            }
+        });
     }
 
     fn type_name(&self) -> Cow<'static, str> {
@@ -87,12 +91,38 @@ pub fn drop_reversed(mut items: Vec<Value>) {
 /// A Python `tuple` (immutable).
 pub struct Tuple {
     /// The items.
-    pub items: Box<[Value]>,
+    pub items: TupleItems,
+}
+
+/// A tuple's items. Pairs, the most frequent tuples (`return a, b`,
+/// `dict.items()`, the benchmarks' tree nodes), sit inline: one
+/// allocation per tuple instead of two, and no pointer to chase when the
+/// collector traces it. Any other length has a boxed slice. Reads go
+/// through `Deref` to `[Value]`.
+pub enum TupleItems {
+    /// Exactly two items.
+    Pair([Value; 2]),
+    /// Any other number of items.
+    Boxed(Box<[Value]>),
+}
+
+impl std::ops::Deref for TupleItems {
+    type Target = [Value];
+
+    #[inline]
+    fn deref(&self) -> &[Value] {
+        match self {
+            TupleItems::Pair(p) => p,
+            TupleItems::Boxed(b) => b,
+        }
+    }
 }
 
 impl Trace for Tuple {
     fn trace(&self, visitor: &mut Visitor<'_>) {
-        self.items.trace(visitor);
+        for v in self.items.iter() {
+            v.trace(visitor);
+        }
     }
 
     fn type_name(&self) -> Cow<'static, str> {
@@ -102,9 +132,22 @@ impl Trace for Tuple {
 
 impl Tuple {
     /// A tuple of these items.
-    pub fn new(items: Vec<Value>) -> Tuple {
+    pub fn new(mut items: Vec<Value>) -> Tuple {
+        if items.len() == 2 {
+            let b = items.pop().unwrap_or_default();
+            let a = items.pop().unwrap_or_default();
+            return Tuple::pair(a, b);
+        }
         Tuple {
-            items: items.into_boxed_slice(),
+            items: TupleItems::Boxed(items.into_boxed_slice()),
+        }
+    }
+
+    /// The tuple `(a, b)`.
+    #[inline]
+    pub fn pair(a: Value, b: Value) -> Tuple {
+        Tuple {
+            items: TupleItems::Pair([a, b]),
         }
     }
 }
@@ -112,7 +155,14 @@ impl Tuple {
 impl Drop for Tuple {
     /// Releases the items last to first, as CPython's `tupledealloc`.
     fn drop(&mut self) {
-        drop_reversed(std::mem::take(&mut self.items).into_vec());
+        let items = std::mem::replace(&mut self.items, TupleItems::Boxed(Box::new([])));
+        match items {
+            TupleItems::Pair([a, b]) => {
+                drop(b);
+                drop(a);
+            }
+            TupleItems::Boxed(b) => drop_reversed(b.into_vec()),
+        }
     }
 }
 

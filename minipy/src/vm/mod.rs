@@ -299,8 +299,8 @@ pub struct Vm {
     /// How many finalizers and collection callbacks are running (see
     /// `eval/scrub.rs`).
     pub finalizing: Cell<u32>,
-    /// Locals vectors of finished calls, for reuse.
-    pub locals_pool: RefCell<Vec<Vec<Option<Value>>>>,
+    /// The locals of the running calls (see `eval/frame.rs`).
+    pub local_stack: crate::eval::LocalStack,
 }
 
 impl Vm {
@@ -344,7 +344,7 @@ impl Vm {
             basic_refs: RefCell::new(HashMap::new()),
             callbacks_muted: Cell::new(false),
             finalizing: Cell::new(0),
-            locals_pool: RefCell::new(Vec::new()),
+            local_stack: RefCell::new(Vec::new()),
         }
     }
 
@@ -400,6 +400,12 @@ impl Vm {
         } else {
             Value::Tuple(Gc::new(Tuple::new(items)))
         }
+    }
+
+    /// The tuple `(a, b)`.
+    #[inline]
+    pub fn new_pair(&self, a: Value, b: Value) -> Value {
+        Value::Tuple(Gc::new(Tuple::pair(a, b)))
     }
 
     /// `...`.
