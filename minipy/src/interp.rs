@@ -14,7 +14,7 @@ use refcycle::{Gc, GcCallback};
 
 use crate::compile::{compile_module, Source, StmtKind};
 use crate::eval::FrameState;
-use crate::object::{Args, Dict, Instance, Module, Value};
+use crate::object::{Args, Dict, DictStore, Instance, Module, Value};
 pub use crate::vm::Options;
 use crate::vm::{set_current, Exc, Vm};
 
@@ -87,7 +87,7 @@ impl Interpreter {
         let vm = Rc::new(Vm::new(options));
         crate::builtins::install(&vm);
         set_current(Some(vm.clone()));
-        let globals = Gc::new(Dict::new());
+        let globals = Dict::new_gc();
         globals.set_str(vm.names.name.clone(), vm.str_val("__main__"));
         globals.set_str(vm.names.doc.clone(), Value::None);
         if let Ok(Value::Module(b)) = vm.import(&vm.intern("builtins")) {
@@ -97,6 +97,8 @@ impl Interpreter {
             name: vm.intern("__main__"),
             dict: globals,
         });
+        vm.modules
+            .set_str(vm.intern("__main__"), Value::Module(main.clone()));
         *vm.main.borrow_mut() = Some(main.clone());
         Interpreter {
             hook: Some(crate::modules::gc::register_hook()),
@@ -363,8 +365,11 @@ impl Interpreter {
         self.vm.callbacks_muted.set(true);
         drop(self.main.take());
         drop(self.vm.main.borrow_mut().take());
-        let modules = std::mem::take(&mut *self.vm.modules.borrow_mut());
-        drop(modules);
+        // `__main__` first, then the others, in import order (`sys.modules`
+        // holds `sys`, whose namespace holds `sys.modules`: a cycle that
+        // clearing breaks).
+        drop(self.vm.modules.remove_str(&self.vm.intern("__main__")));
+        self.vm.modules.clear();
         refcycle::collect();
         crate::modules::gc::move_garbage(&self.vm);
         self.vm.flush();

@@ -26,19 +26,20 @@
 //! # Where minipy knowingly differs from CPython 3.11
 //! - Ints are 64-bit: a result outside `i64` raises `OverflowError`.
 //!   `is` compares ints by value (CPython caches only -5..=256), and
-//!   `id()` of an int, float, bool or `None` is a made-up stable number.
-//! - CPython does not track dicts that hold only atomic values (and
-//!   untracks such tuples at their first collection); refcycle tracks every
-//!   container, so a cycle that holds such a dict reports one more object
-//!   to `gc.collect()`. `gc.is_tracked` answers as CPython would.
+//!   `id()` of an int, float, bool or `None` is a made-up stable number:
+//!   equal ints share it, different ints in `-2**60..2**60` never do.
+//! - `repr()` of a string escapes unassigned code points only where they
+//!   fall in a control, format, separator or private-use range (minipy has
+//!   no table of unassigned code points).
+//! - Dicts are tracked as in CPython (from the first store of a value that
+//!   may be tracked), but full collections do not untrack them again as
+//!   CPython's do, and tuples of atomic values are never untracked
+//!   (CPython untracks them at their first collection): a cycle holding
+//!   such an older tuple, or a dict that once held a container, reports
+//!   one more object to `gc.collect()`. `gc.is_tracked` answers as CPython
+//!   would for tuples.
 //! - Exception instances keep their attributes inline (CPython gives them
 //!   a separate `__dict__` object once one is set).
-//! - refcycle releases objects that die *during* a collection only when
-//!   it ends; CPython frees them at once. A temporary tuple or bound method
-//!   that a `__del__` run by the collector creates and drops, and that
-//!   refers to the garbage, therefore makes the collector keep that
-//!   garbage until the next collection. Exceptions, frames, lists and
-//!   dicts are emptied on the spot to avoid this (`eval/scrub.rs`).
 //! - `map()` and `filter()` are eager; there are no generators.
 //! - `eval()` and `exec()` see the caller's globals, not its locals.
 //! - `sys.getrefcount` of an int, float, bool or `None` is 1000.

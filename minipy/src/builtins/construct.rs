@@ -5,8 +5,8 @@ use refcycle::Gc;
 
 use super::{arity, int_arg};
 use crate::object::{
-    new_list, Args, Class, DescrKind, Descriptor, Dict, IterKind, IterState, PyStr, Range, Set,
-    Slice, Value,
+    new_list, Args, Class, DescrKind, Descriptor, Dict, DictStore, IterKind, IterState, PyStr,
+    Range, Set, Slice, Value,
 };
 use crate::vm::{PyResult, Vm};
 
@@ -368,7 +368,7 @@ pub fn parse_float(s: &str) -> Option<f64> {
 fn dict_new(vm: &Vm, mut args: Args) -> PyResult<Value> {
     let kw = std::mem::take(&mut args.kw);
     arity(vm, "dict", &args, 0, 1)?;
-    let d = Gc::new(Dict::new());
+    let d = Dict::new_gc();
     if let Some(src) = args.pos.pop() {
         dict_update(vm, &d, src)?;
     }

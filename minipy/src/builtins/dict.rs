@@ -5,7 +5,7 @@ use refcycle::Gc;
 use super::construct::dict_update;
 use super::list::receiver;
 use super::{method, method_arity};
-use crate::object::{Args, Dict, DictView, Value, ViewKind};
+use crate::object::{Args, Dict, DictStore, DictView, Value, ViewKind};
 use crate::vm::{PyResult, Vm};
 
 /// Registers the methods.
@@ -112,12 +112,12 @@ fn clear(vm: &Vm, args: Args) -> PyResult<Value> {
 fn copy(vm: &Vm, args: Args) -> PyResult<Value> {
     method_arity(vm, "copy", &args, 0, 0)?;
     let d = this(vm, &args, "copy")?;
-    Ok(Value::Dict(Gc::new(d.copy())))
+    Ok(Value::Dict(d.copy()))
 }
 
 fn fromkeys(vm: &Vm, args: Args) -> PyResult<Value> {
     super::arity(vm, "fromkeys", &args, 1, 2)?;
-    let d = Gc::new(Dict::new());
+    let d = Dict::new_gc();
     let v = args.pos.get(1).cloned().unwrap_or_default();
     for k in vm.collect_iterable(args.pos[0].clone())? {
         d.set(vm, k, v.clone())?;

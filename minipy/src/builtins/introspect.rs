@@ -6,7 +6,7 @@ use refcycle::Gc;
 use super::{arity, def, sort_values, str_arg};
 use crate::compile::FrameFn;
 use crate::eval::FrameState;
-use crate::object::{Args, Class, Dict, Value};
+use crate::object::{Args, Class, Dict, DictStore, Value};
 use crate::vm::{PyResult, Vm};
 
 /// Registers the functions.
@@ -49,7 +49,7 @@ fn frame_locals(f: &FrameState) -> Gc<Dict> {
     if let Some(ns) = &f.namespace {
         return ns.clone();
     }
-    let d = Gc::new(Dict::new());
+    let d = Dict::new_gc();
     for (i, name) in f.code.local_names.iter().enumerate() {
         if let Some(v) = f.get_local(i) {
             d.set_str(name.clone(), v);

@@ -25,7 +25,7 @@ use refcycle::Gc;
 
 pub use construct::{construct, float_to_int};
 
-use crate::object::{Args, Builtin, Class, Dict, NativeFn, Value};
+use crate::object::{Args, Builtin, Class, Dict, DictStore, NativeFn, Value};
 use crate::vm::{PyResult, Vm};
 
 /// Sets up the builtins namespace and the methods of built-in types.

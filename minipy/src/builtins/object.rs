@@ -5,7 +5,9 @@
 use refcycle::Gc;
 
 use super::{int_arg, method, method_arity};
-use crate::object::{Args, Builtin, DescrKind, Descriptor, Dict, Instance, NativeFn, Value};
+use crate::object::{
+    Args, Builtin, DescrKind, Descriptor, Dict, DictStore, Instance, NativeFn, Value,
+};
 use crate::vm::{PyResult, Vm};
 
 /// Registers exception, property and stdio methods.
@@ -87,11 +89,11 @@ impl Vm {
                 "__code__" => code_value(&f.code),
                 "__doc__" => Value::None,
                 "__dict__" => {
-                    let d = Dict::new();
+                    let d = Dict::new_gc();
                     for (k, v) in f.attrs.borrow().entries() {
                         d.set_str(k.clone(), v.clone());
                     }
-                    Value::Dict(Gc::new(d))
+                    Value::Dict(d)
                 }
                 _ => return Ok(None),
             },
@@ -113,7 +115,7 @@ impl Vm {
             },
             (Value::Frame(f), _) => return self.frame_attr(f, name),
             (Value::Code(c), _) => return Ok(self.code_attr(&c.code, name)),
-            (Value::Traceback(t), "tb_frame") => t.frame().map_or(Value::None, Value::Frame),
+            (Value::Traceback(t), "tb_frame") => Value::Frame(t.frame()),
             (Value::Traceback(t), "tb_next") => t.next().map_or(Value::None, Value::Traceback),
             (Value::Traceback(t), "tb_lineno") => Value::Int(i64::from(t.lineno)),
             (Value::WeakRef(w), "__callback__") => w.callback.borrow().clone(),
@@ -172,7 +174,7 @@ impl Vm {
             "f_locals" => match &f.namespace {
                 Some(ns) => Value::Dict(ns.clone()),
                 None => {
-                    let d = Dict::new();
+                    let d = Dict::new_gc();
                     for (i, v) in f.locals.borrow().iter().enumerate() {
                         if let (Some(v), Some(n)) = (v, f.code.local_names.get(i)) {
                             d.set_str(n.clone(), v.clone());
@@ -183,7 +185,7 @@ impl Vm {
                             d.set_str(n.clone(), v);
                         }
                     }
-                    Value::Dict(Gc::new(d))
+                    Value::Dict(d)
                 }
             },
             _ => return Ok(None),

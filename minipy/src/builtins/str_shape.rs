@@ -27,6 +27,7 @@ pub fn install(vm: &Vm) {
     m("isupper", isupper);
     m("islower", islower);
     m("isidentifier", isidentifier);
+    m("isprintable", isprintable);
     m("center", center);
     m("ljust", ljust);
     m("rjust", rjust);
@@ -146,6 +147,12 @@ fn isidentifier(vm: &Vm, args: Args) -> PyResult<Value> {
         let mut c = s.chars();
         c.next().is_some_and(|f| f.is_alphabetic() || f == '_')
             && c.all(|x| x.is_alphanumeric() || x == '_')
+    })
+}
+
+fn isprintable(vm: &Vm, args: Args) -> PyResult<Value> {
+    predicate(vm, args, "isprintable", |s| {
+        s.chars().all(crate::object::is_printable)
     })
 }
 

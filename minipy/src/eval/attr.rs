@@ -11,8 +11,8 @@
 use refcycle::Gc;
 
 use crate::object::{
-    bump_class_epoch, flag, Builtin, Class, DescrKind, Dict, Hint, Instance, Method, PyStr, Super,
-    Value,
+    bump_class_epoch, flag, Builtin, Class, DescrKind, Dict, DictStore, Hint, Instance, Method,
+    PyStr, Super, Value,
 };
 use crate::vm::{PyResult, Vm};
 
@@ -111,11 +111,11 @@ impl Vm {
         match name.as_str() {
             "__class__" => return Ok(Value::Class(i.class.clone())),
             "__dict__" if i.class.slots.is_none() => {
-                let d = Dict::new();
+                let d = Dict::new_gc();
                 for (k, v) in i.attrs.borrow().entries() {
                     d.set_str(k.clone(), v.clone());
                 }
-                return Ok(Value::Dict(Gc::new(d)));
+                return Ok(Value::Dict(d));
             }
             _ => {}
         }
@@ -216,11 +216,11 @@ impl Vm {
             "__class__" => Value::Class(self.types.type_.clone()),
             "__doc__" => Value::None,
             "__dict__" => {
-                let d = Dict::new();
+                let d = Dict::new_gc();
                 for (k, v) in c.dict.borrow().entries() {
                     d.set_str(k.clone(), v.clone());
                 }
-                Value::Dict(Gc::new(d))
+                Value::Dict(d)
             }
             _ => return None,
         })

@@ -3,7 +3,7 @@
 
 use refcycle::Gc;
 
-use crate::object::{Args, Dict, Function, PyStr, Value};
+use crate::object::{Args, Dict, DictStore, Function, PyStr, Value};
 use crate::vm::{Exc, PyResult, Vm};
 
 impl Vm {
@@ -55,7 +55,7 @@ impl Vm {
         let p = &code.params;
         let names = &code.local_names[..p.nargs + p.nkwonly];
         let kwdict = if p.kwarg {
-            let d = Gc::new(Dict::new());
+            let d = Dict::new_gc();
             let slot = p.nargs + p.nkwonly + usize::from(p.vararg);
             let v = Value::Dict(d.clone());
             self.with_window(base, |w| w[slot] = Some(v));

@@ -369,11 +369,9 @@ impl Vm {
         let Some(del) = inst.class.lookup(&self.names.del) else {
             return;
         };
-        self.as_finalizer(|| {
-            let r = self.call_unlinked(&del, Args::new(vec![Value::Instance(inst.clone())]));
-            if let Err(e) = r {
-                self.write_unraisable(e, Some(&del));
-            }
-        });
+        let r = self.call_unlinked(&del, Args::new(vec![Value::Instance(inst.clone())]));
+        if let Err(e) = r {
+            self.write_unraisable(e, Some(&del));
+        }
     }
 }

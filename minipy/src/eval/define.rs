@@ -4,7 +4,9 @@ use refcycle::Gc;
 
 use super::FrameState;
 use crate::compile::{ClassProto, FuncProto, Target};
-use crate::object::{AttrMap, Cell, Class, Dict, Function, Kind, PyStr, Super, Tuple, Value};
+use crate::object::{
+    AttrMap, Cell, Class, Dict, DictStore, Function, Kind, PyStr, Super, Tuple, Value,
+};
 use crate::vm::{PyResult, Vm};
 
 impl Vm {
@@ -30,7 +32,7 @@ impl Vm {
         let kwdefaults = if proto.kwdefaults.is_empty() {
             None
         } else {
-            let d = Gc::new(Dict::new());
+            let d = Dict::new_gc();
             for (name, e) in &proto.kwdefaults {
                 let v = self.eval(f, e)?;
                 d.set_str(name.clone(), v);
@@ -82,7 +84,7 @@ impl Vm {
             .collect::<PyResult<Vec<_>>>()?;
         let base = self.class_base(bases)?;
         let code = &proto.code;
-        let ns = Gc::new(Dict::new());
+        let ns = Dict::new_gc();
         let module = f
             .globals
             .get_str(&self.names.name)
@@ -240,18 +242,17 @@ impl Vm {
 
     /// `import name`.
     pub(crate) fn import(&self, name: &Gc<PyStr>) -> PyResult<Value> {
-        let cached = self
-            .modules
-            .borrow()
-            .iter()
-            .find(|(n, _)| n.as_str() == name.as_str())
-            .map(|(_, m)| m.clone());
-        if let Some(m) = cached {
-            return Ok(Value::Module(m));
+        match self.modules.get_str(name) {
+            Some(Value::None) => {
+                let msg = format!("import of {} halted; None in sys.modules", name.as_str());
+                return Err(self.err(&self.types.module_not_found_error, msg));
+            }
+            Some(m) => return Ok(m),
+            None => {}
         }
         match crate::modules::create(self, name.as_str()) {
             Some(m) => {
-                self.modules.borrow_mut().push((name.clone(), m.clone()));
+                self.modules.set_str(name.clone(), Value::Module(m.clone()));
                 Ok(Value::Module(m))
             }
             None => {
@@ -268,11 +269,14 @@ impl Vm {
         module: &Gc<PyStr>,
         names: &[(Gc<PyStr>, Target)],
     ) -> PyResult<()> {
-        let Value::Module(m) = self.import(module)? else {
-            unreachable!("import returns a module")
-        };
+        let m = self.import(module)?;
         for (name, target) in names {
-            let Some(v) = m.dict.get_str(name) else {
+            let found = match &m {
+                Value::Module(m) => m.dict.get_str(name),
+                // Whatever a script put in `sys.modules`.
+                other => self.getattr_opt(other, name)?,
+            };
+            let Some(v) = found else {
                 let msg = format!(
                     "cannot import name '{}' from '{}' (unknown location)",
                     name.as_str(),

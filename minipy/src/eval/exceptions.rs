@@ -248,9 +248,7 @@ impl Vm {
             self.unbind(f, name);
         }
         let popped = self.handling.borrow_mut().pop();
-        if let Some(exc) = popped {
-            self.discard_exception(exc);
-        }
+        drop(popped);
         r
     }
 
@@ -340,7 +338,7 @@ impl Vm {
         }
         self.format_one(&exc, &mut out, false);
         self.write_err(&out);
-        self.discard_exception(exc);
+        drop(exc);
     }
 }
 

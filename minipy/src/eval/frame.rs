@@ -241,29 +241,11 @@ impl Vm {
         stack.truncate(base);
     }
 
-    /// Drops a local that may be the last handle to its object (scrubbing
-    /// it inside a finalizer, see `eval/scrub.rs`).
+    /// Drops a local that may be the last handle to its object (out of
+    /// line: it may run a `__del__`).
     #[inline(never)]
     fn drop_last(&self, v: Option<Value>) {
-        let Some(v) = v else { return };
-        if self.finalizing() {
-            super::scrub::scrub_value(v);
-        } else {
-            drop(v);
-        }
-    }
-
-    /// Drops locals moved out of the stack in slot order (see
-    /// [`Vm::pop_window`]).
-    fn drop_locals(&self, locals: Vec<Option<Value>>) {
-        let scrub = self.finalizing();
-        for v in locals.into_iter().flatten() {
-            if scrub {
-                super::scrub::scrub_value(v);
-            } else {
-                drop(v);
-            }
-        }
+        drop(v);
     }
 
     /// Ends a call: if its frame object outlives it, the frame becomes an
@@ -292,11 +274,9 @@ impl Vm {
     fn finish_frame_object(&self, f: Gc<Frame>) {
         if Gc::strong_count(&f) == 1 {
             // The frame object dies with the call: clear its locals now,
-            // in slot order, as for a frame that never had an object
-            // (and so that, inside a collection, its deferred release
-            // holds nothing; see `eval/scrub.rs`).
+            // in slot order, as for a frame that never had an object.
             let locals = std::mem::take(&mut *f.locals.borrow_mut());
-            self.drop_locals(locals);
+            drop(locals);
         } else {
             self.orphans.borrow_mut().push(f.clone());
             self.has_orphans.set(true);

@@ -36,7 +36,6 @@ mod names;
 pub mod num;
 pub mod ops;
 mod repr;
-mod scrub;
 mod subscript;
 mod suggest;
 
@@ -46,7 +45,7 @@ pub use frame::{FrameState, LocalStack};
 pub use repr::addr;
 
 use crate::compile::{CompBody, Expr, ExprKind, NameRef, Stmt, StmtKind, Target};
-use crate::object::{new_list, Dict, Set, Slice, Value};
+use crate::object::{new_list, Dict, DictStore, Set, Slice, Value};
 use crate::vm::{Exc, PyResult, Vm};
 
 /// Records `line` on an error that has no line yet (see [`Vm::eval`]).
@@ -244,7 +243,7 @@ impl Vm {
         let result = match body.kind {
             CompKind::List => new_list(Vec::new()),
             CompKind::Set => Value::Set(Gc::new(Set::new())),
-            CompKind::Dict => Value::Dict(Gc::new(Dict::new())),
+            CompKind::Dict => Value::Dict(Dict::new_gc()),
         };
         self.comp_level(f, body, 0, &result)?;
         Ok(result)
@@ -445,7 +444,7 @@ impl Vm {
                 Value::Set(s)
             }
             ExprKind::Dict(pairs) => {
-                let d = Gc::new(Dict::new());
+                let d = Dict::new_gc();
                 for (k, v) in pairs {
                     let k = self.eval(f, k)?;
                     let v = self.eval(f, v)?;

@@ -6,6 +6,7 @@ use refcycle::Gc;
 
 use super::FrameState;
 use crate::compile::{Expr, ExprKind, NameRef, Target};
+use crate::object::DictStore;
 use crate::object::Value;
 use crate::vm::{PyResult, Vm};
 

@@ -9,7 +9,7 @@ use refcycle::Gc;
 use super::num::{hash_float, hash_int, hash_pointer, hash_tuple, Num};
 pub use super::num::{int_fast, num_eq};
 use crate::ast::{BinOp, CmpOp, UnaryOp};
-use crate::object::{new_list, Class, Set, Value};
+use crate::object::{new_list, Class, DictStore, Set, Value};
 use crate::vm::{PyResult, Vm};
 
 /// The symbol and dunder names of a binary operator.
@@ -115,7 +115,7 @@ impl Vm {
                 None => return Ok(None),
             },
             (BinOp::BitOr, V::Dict(x), V::Dict(y)) => {
-                let d = Gc::new(x.copy());
+                let d = x.copy();
                 for (k, v) in y.items() {
                     d.set(self, k, v)?;
                 }

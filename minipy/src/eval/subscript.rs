@@ -6,7 +6,7 @@ use refcycle::Gc;
 
 use super::FrameState;
 use crate::compile::Expr;
-use crate::object::{adjust_slice, new_list, PyStr, Range, Slice, Value};
+use crate::object::{adjust_slice, new_list, DictStore, PyStr, Range, Slice, Value};
 use crate::vm::{PyResult, Vm};
 
 /// The three parts of a slice, as given (`None` when omitted).

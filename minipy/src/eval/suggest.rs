@@ -161,7 +161,7 @@ impl Vm {
             _ => return None,
         };
         let last = crate::object::Traceback::entries(&tb).pop()?;
-        let frame = last.frame()?;
+        let frame = last.frame();
         let code = &frame.code;
         let locals: Vec<String> = code
             .local_names

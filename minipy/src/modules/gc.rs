@@ -12,7 +12,7 @@ use std::rc::Rc;
 use refcycle::{CallbackInfo, Gc, GcCallback, Phase};
 
 use crate::builtins::{arity, def_in, int_arg};
-use crate::object::{new_list, Args, Dict, Value};
+use crate::object::{new_list, Args, Dict, DictStore, Value};
 use crate::vm::{PyResult, Vm};
 
 /// Fills the module's namespace.
@@ -81,19 +81,17 @@ fn on_collection(vm: &Vm, phase: Phase, info: &CallbackInfo) {
         "stop"
     });
     for cb in callbacks {
-        let d = Gc::new(Dict::new());
+        let d = Dict::new_gc();
         d.set_str(vm.intern("generation"), Value::Int(info.generation as i64));
         d.set_str(vm.intern("collected"), Value::Int(info.collected as i64));
         d.set_str(
             vm.intern("uncollectable"),
             Value::Int(info.uncollectable as i64),
         );
-        vm.as_finalizer(|| {
-            let args = Args::new(vec![phase.clone(), Value::Dict(d)]);
-            if let Err(e) = vm.call_unlinked(&cb, args) {
-                vm.write_unraisable(e, Some(&cb));
-            }
-        });
+        let args = Args::new(vec![phase.clone(), Value::Dict(d)]);
+        if let Err(e) = vm.call_unlinked(&cb, args) {
+            vm.write_unraisable(e, Some(&cb));
+        }
     }
 }
 
@@ -188,7 +186,7 @@ fn get_stats(vm: &Vm, args: Args) -> PyResult<Value> {
     let items = stats
         .iter()
         .map(|s| {
-            let d = Gc::new(Dict::new());
+            let d = Dict::new_gc();
             d.set_str(vm.intern("collections"), Value::Int(s.collections as i64));
             d.set_str(vm.intern("collected"), Value::Int(s.collected as i64));
             d.set_str(
@@ -268,17 +266,16 @@ fn atomic(v: &Value) -> bool {
     }
 }
 
-/// `gc.is_tracked(obj)`. refcycle tracks every container, but CPython
-/// untracks dicts and tuples that hold only atomic values (dicts at once,
-/// tuples at their first collection); this answers as CPython would after
-/// a collection, so scripts printing it see CPython's answers. The
-/// collector itself still examines those dicts and tuples (see
-/// `docs/minipy.md`).
+/// `gc.is_tracked(obj)`. Dicts answer what the collector does (they are
+/// tracked as CPython tracks them, see `object/dict.rs`). refcycle tracks
+/// every tuple, but CPython untracks those that hold only atomic values at
+/// their first collection; for them this answers as CPython would after a
+/// collection (see `docs/minipy-compat.md`).
 fn is_tracked(vm: &Vm, args: Args) -> PyResult<Value> {
     arity(vm, "is_tracked", &args, 1, 1)?;
     let v = &args.pos[0];
     Ok(Value::Bool(match v {
-        Value::Dict(d) => d.items().iter().any(|(k, x)| !atomic(k) || !atomic(x)),
+        Value::Dict(d) => refcycle::is_tracked(d),
         Value::Tuple(_) => !atomic(v),
         Value::Str(_) | Value::Range(_) => false,
         other => other.heap_ptr().is_some(),

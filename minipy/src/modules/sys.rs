@@ -4,7 +4,7 @@
 use refcycle::Gc;
 
 use crate::builtins::{arity, def_in, int_arg};
-use crate::object::{new_list, Args, Dict, Value};
+use crate::object::{new_list, Args, Dict, DictStore, Value};
 use crate::vm::{PyResult, Vm};
 
 /// Fills the module's namespace.
@@ -26,11 +26,7 @@ pub fn fill(vm: &Vm, d: &Gc<Dict>) {
     set("platform", vm.str_val("linux"));
     set("version", vm.str_val("3.11.7 (minipy)"));
     set("implementation_name", vm.str_val("minipy"));
-    let modules = Gc::new(Dict::new());
-    for (name, m) in vm.modules.borrow().iter() {
-        modules.set_str(name.clone(), Value::Module(m.clone()));
-    }
-    set("modules", Value::Dict(modules));
+    set("modules", Value::Dict(vm.modules.clone()));
 }
 
 /// `sys.getrefcount(x)`: the object's strong count, which counts the

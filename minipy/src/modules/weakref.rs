@@ -6,7 +6,7 @@ use std::rc::Rc;
 use refcycle::Gc;
 
 use crate::builtins::{arity, def_in};
-use crate::object::{Args, Dict, Value, WeakRef, WeakTarget};
+use crate::object::{Args, Dict, DictStore, Value, WeakRef, WeakTarget};
 use crate::vm::{PyResult, Vm};
 
 /// Fills the module's namespace.
@@ -106,11 +106,9 @@ fn trampoline(slot: &OnceCell<refcycle::Weak<WeakRef>>) {
     if cb.is_none() {
         return;
     }
-    vm.as_finalizer(|| {
-        if let Err(e) = vm.call_unlinked(&cb, Args::new(vec![Value::WeakRef(wr)])) {
-            vm.write_unraisable(e, Some(&cb));
-        }
-    });
+    if let Err(e) = vm.call_unlinked(&cb, Args::new(vec![Value::WeakRef(wr)])) {
+        vm.write_unraisable(e, Some(&cb));
+    }
 }
 
 fn getweakrefcount(vm: &Vm, args: Args) -> PyResult<Value> {

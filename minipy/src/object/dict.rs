@@ -9,6 +9,18 @@
 //! candidate key is cloned out, the borrow released, the comparison made,
 //! and if the dict's structure changed meanwhile (a `version` counter) the
 //! lookup starts over, as CPython's does.
+//!
+//! # Tracking
+//!
+//! As in CPython 3.11 (`MAINTAIN_TRACKING` in `Objects/dictobject.c`), a
+//! dict starts untracked by the collector ([`Dict::new_gc`]) and becomes
+//! tracked when a key or value that may be tracked (anything but an int,
+//! float, bool, `None`, str, range or code object) is stored in it. It
+//! then stays tracked: CPython untracks dicts of atomic values again
+//! during full collections (`untrack_dicts`), minipy does not. An
+//! untracked object is never collected, so the dict is tracked *before*
+//! the container goes in. Storing therefore needs the dict's handle: the
+//! setters are the [`DictStore`] trait's, implemented for `Gc<Dict>`.
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
@@ -39,6 +51,43 @@ pub struct Dict {
     /// Changes on every insertion of a new key and every removal (see
     /// `NEXT_VERSION`).
     version: Cell<u64>,
+    /// Whether a key or value that may be tracked was ever stored: the
+    /// dict has been tracked then (see the module docs). Set by
+    /// [`DictStore`]'s setters, read by them (so that tracking costs one
+    /// branch per store) and by [`Dict::copy`]; never cleared.
+    tracked: Cell<bool>,
+}
+
+/// Storing into a dict, through its handle (see the module docs on
+/// tracking).
+pub trait DictStore {
+    /// Sets `key` to `value`. The value replaced, if any, is dropped after
+    /// the table is released (its `__del__` may use this dict).
+    ///
+    /// # Errors
+    /// What hashing or comparing `key` raises.
+    fn set(&self, vm: &Vm, key: Value, value: Value) -> PyResult<()>;
+
+    /// Sets a `str` key (see `lookup_str`).
+    fn set_str(&self, key: Gc<PyStr>, value: Value);
+}
+
+impl DictStore for Gc<Dict> {
+    #[inline]
+    fn set(&self, vm: &Vm, key: Value, value: Value) -> PyResult<()> {
+        if !self.tracked.get() && (key.may_be_tracked() || value.may_be_tracked()) {
+            start_tracking(self);
+        }
+        self.insert(vm, key, value)
+    }
+
+    #[inline]
+    fn set_str(&self, key: Gc<PyStr>, value: Value) {
+        if !self.tracked.get() && value.may_be_tracked() {
+            start_tracking(self);
+        }
+        self.insert_str(key, value)
+    }
 }
 
 #[derive(Default)]
@@ -75,12 +124,6 @@ impl Trace for Dict {
 
     fn type_name(&self) -> Cow<'static, str> {
         Cow::Borrowed("dict")
-    }
-}
-
-impl Default for Dict {
-    fn default() -> Self {
-        Dict::new()
     }
 }
 
@@ -138,13 +181,39 @@ pub fn fast_key_eq(vm: &Vm, a: &Value, b: &Value) -> Option<bool> {
     }
 }
 
+/// Tracks a dict (before a container is stored in it).
+#[cold]
+fn start_tracking(d: &Gc<Dict>) {
+    d.tracked.set(true);
+    refcycle::track(d);
+}
+
 impl Dict {
-    /// An empty dict.
-    pub fn new() -> Dict {
+    fn new() -> Dict {
         Dict {
             table: RefCell::new(Table::default()),
             version: Cell::new(next_version()),
+            tracked: Cell::new(false),
         }
+    }
+
+    /// A new empty dict, untracked until it holds something that may be
+    /// tracked (see the module docs).
+    pub fn new_gc() -> Gc<Dict> {
+        Dict::into_gc(Dict::new())
+    }
+
+    /// Allocates `d`, untracked unless its `tracked` flag is set.
+    /// (Untracking right after the allocation is what refcycle offers;
+    /// during a collection it does nothing and the dict stays tracked,
+    /// which costs only a little collector time.)
+    fn into_gc(d: Dict) -> Gc<Dict> {
+        let tracked = d.tracked.get();
+        let g = Gc::new(d);
+        if !tracked {
+            refcycle::untrack(&g);
+        }
+        g
     }
 
     /// The number of items.
@@ -302,9 +371,8 @@ impl Dict {
         t.entries.get(entry)?.as_ref().map(|e| e.value.clone())
     }
 
-    /// Sets `key` to `value`. The value replaced, if any, is dropped after
-    /// the table is released (its `__del__` may use this dict).
-    pub fn set(&self, vm: &Vm, key: Value, value: Value) -> PyResult<()> {
+    /// Stores without tracking (see [`DictStore::set`]).
+    fn insert(&self, vm: &Vm, key: Value, value: Value) -> PyResult<()> {
         if let Value::Str(s) = &key {
             let slot = self.lookup_str(s);
             self.store(slot, s.hash(), key, value);
@@ -316,8 +384,8 @@ impl Dict {
         Ok(())
     }
 
-    /// Sets a `str` key (see `lookup_str`).
-    pub fn set_str(&self, key: Gc<PyStr>, value: Value) {
+    /// Stores without tracking (see [`DictStore::set_str`]).
+    fn insert_str(&self, key: Gc<PyStr>, value: Value) {
         let slot = self.lookup_str(&key);
         let hash = key.hash();
         self.store(slot, hash, Value::Str(key), value);
@@ -457,9 +525,11 @@ impl Dict {
         Some((e.key, e.value))
     }
 
-    /// A shallow copy.
-    pub fn copy(&self) -> Dict {
+    /// A shallow copy, tracked if this dict is (as CPython's
+    /// `PyDict_Copy`).
+    pub fn copy(&self) -> Gc<Dict> {
         let d = Dict::new();
+        d.tracked.set(self.tracked.get());
         {
             let mut t = d.table.borrow_mut();
             for (k, v, h) in self.hashed_items() {
@@ -473,7 +543,7 @@ impl Dict {
                 }
             }
         }
-        d
+        Dict::into_gc(d)
     }
 
     fn hashed_items(&self) -> Vec<(Value, Value, i64)> {

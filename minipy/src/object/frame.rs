@@ -58,13 +58,10 @@ impl Trace for Frame {
 }
 
 /// A traceback entry: one frame an exception passed through.
-///
-/// The links are take-able (`RefCell`) so that a dying traceback can let
-/// go of its frame at once (see `eval/scrub.rs`).
 pub struct Traceback {
-    next: RefCell<Option<Gc<Traceback>>>,
-    frame: RefCell<Option<Gc<Frame>>>,
-    /// The frame's code (kept for printing, even once detached).
+    next: Option<Gc<Traceback>>,
+    frame: Gc<Frame>,
+    /// The frame's code.
     pub code: Rc<Code>,
     /// `tb_lineno`.
     pub lineno: u32,
@@ -85,29 +82,21 @@ impl Traceback {
     /// An entry for `frame` at `lineno`, in front of `next`.
     pub fn new(next: Option<Gc<Traceback>>, frame: Gc<Frame>, lineno: u32) -> Traceback {
         Traceback {
-            next: RefCell::new(next),
+            next,
             code: frame.code.clone(),
-            frame: RefCell::new(Some(frame)),
+            frame,
             lineno,
         }
     }
 
     /// `tb_frame`.
-    pub fn frame(&self) -> Option<Gc<Frame>> {
-        self.frame.borrow().clone()
+    pub fn frame(&self) -> Gc<Frame> {
+        self.frame.clone()
     }
 
     /// `tb_next`.
     pub fn next(&self) -> Option<Gc<Traceback>> {
-        self.next.borrow().clone()
-    }
-
-    /// Takes the frame and next links out (for a traceback about to die).
-    pub fn detach(&self) -> (Option<Gc<Frame>>, Option<Gc<Traceback>>) {
-        (
-            self.frame.borrow_mut().take(),
-            self.next.borrow_mut().take(),
-        )
+        self.next.clone()
     }
 
     /// The entries from this one down, outermost frame first.

@@ -37,7 +37,7 @@ mod weakref;
 
 pub use args::{Args, PosArgs};
 pub use class::{bump_class_epoch, flag, AttrMap, Class, Kind};
-pub use dict::Dict;
+pub use dict::{Dict, DictStore};
 pub use frame::{Frame, Traceback};
 pub use function::{Builtin, Cell, DescrKind, Descriptor, Function, Method, NativeFn, Super};
 pub use instance::{ExcState, Hint, Instance};
@@ -47,7 +47,7 @@ pub use sequence::{
     adjust_slice, drop_reversed, new_list, range_len, List, Range, Slice, Tuple, TupleItems,
 };
 pub use set::Set;
-pub use str::{all_name_chars, repr_str, PyStr};
+pub use str::{all_name_chars, is_printable, repr_str, PyStr};
 pub use value::Value;
 pub use weakref::{WeakRef, WeakTarget};
 

@@ -160,18 +160,52 @@ pub fn repr_str(s: &str) -> String {
     out
 }
 
-/// An approximation of Python's `str.isprintable` per character: control
-/// characters, the C1 range, the soft hyphen, separators other than the
-/// ASCII space, surrogates and unassigned private-use planes are not.
-fn is_printable(c: char) -> bool {
+/// The characters Python's `str.isprintable` rejects, as sorted inclusive
+/// ranges: the Unicode 14.0 (CPython 3.11's `unicodedata`) categories Cc,
+/// Cf, Cs, Co, Zl, Zp and Zs other than the space. Generated with
+/// `not chr(u).isprintable() and unicodedata.category(chr(u)) != "Cn"`;
+/// planes 15 and 16 are one range (they hold only private-use and
+/// unassigned code points). The unassigned code points (Cn) elsewhere,
+/// which CPython also rejects, are left out (printable here): they would
+/// be some 670 more ranges, for characters no text should hold yet.
+const NOT_PRINTABLE: [(u32, u32); 27] = [
+    (0x0000, 0x001f),    // Cc: C0 controls
+    (0x007f, 0x00a0),    // Cc: DEL, C1 controls; Zs: no-break space
+    (0x00ad, 0x00ad),    // Cf: soft hyphen
+    (0x0600, 0x0605),    // Cf: Arabic number signs
+    (0x061c, 0x061c),    // Cf: Arabic letter mark
+    (0x06dd, 0x06dd),    // Cf: Arabic end of ayah
+    (0x070f, 0x070f),    // Cf: Syriac abbreviation mark
+    (0x0890, 0x0891),    // Cf: Arabic pound and piastre marks above
+    (0x08e2, 0x08e2),    // Cf: Arabic disputed end of ayah
+    (0x1680, 0x1680),    // Zs: Ogham space mark
+    (0x180e, 0x180e),    // Cf: Mongolian vowel separator
+    (0x2000, 0x200f),    // Zs: en quad .. hair space; Cf: zero width space .. RLM
+    (0x2028, 0x202f),    // Zl, Zp; Cf: bidi embeddings; Zs: narrow no-break space
+    (0x205f, 0x2064),    // Zs: medium math space; Cf: word joiner .. invisible plus
+    (0x2066, 0x206f),    // Cf: bidi isolates, deprecated format characters
+    (0x3000, 0x3000),    // Zs: ideographic space
+    (0xd800, 0xf8ff),    // Cs: surrogates; Co: private use
+    (0xfeff, 0xfeff),    // Cf: zero width no-break space (BOM)
+    (0xfff9, 0xfffb),    // Cf: interlinear annotation
+    (0x110bd, 0x110bd),  // Cf: Kaithi number sign
+    (0x110cd, 0x110cd),  // Cf: Kaithi number sign above
+    (0x13430, 0x13438),  // Cf: Egyptian hieroglyph format controls
+    (0x1bca0, 0x1bca3),  // Cf: shorthand format controls
+    (0x1d173, 0x1d17a),  // Cf: musical symbol format controls
+    (0xe0001, 0xe0001),  // Cf: language tag
+    (0xe0020, 0xe007f),  // Cf: tag characters
+    (0xf0000, 0x10ffff), // Co: supplementary private use (and Cn)
+];
+
+/// Python's `str.isprintable` for one character (see [`NOT_PRINTABLE`]).
+pub fn is_printable(c: char) -> bool {
     let u = c as u32;
-    if u < 0x20 || (0x7f..0xa0).contains(&u) || u == 0xad {
-        return false;
+    if (0x20..0x7f).contains(&u) {
+        return true;
     }
-    if c != ' ' && c.is_whitespace() {
-        return false;
-    }
-    !matches!(u, 0x2028 | 0x2029 | 0xe000..=0xf8ff | 0xfff9..=0xfffb | 0xf0000..)
+    let i = NOT_PRINTABLE.partition_point(|&(_, hi)| hi < u);
+    NOT_PRINTABLE.get(i).map_or(true, |&(lo, _)| u < lo)
 }
 
 /// Whether `s` looks like an identifier, which CPython interns when it is
@@ -207,6 +241,21 @@ mod tests {
             repr_str("\0\t\n\\é\u{1234}\x7f"),
             "'\\x00\\t\\n\\\\é\u{1234}\\x7f'"
         );
+    }
+
+    #[test]
+    fn printable_follows_the_table_edges() {
+        for c in [
+            '\u{1f}', '\u{7f}', '\u{a0}', '\u{ad}', '\u{200b}', '\u{2028}', '\u{feff}',
+        ] {
+            assert!(!is_printable(c), "{c:?}");
+        }
+        for c in [
+            ' ', '~', '\u{a1}', '\u{ae}', '\u{2010}', '\u{2065}', '\u{f900}', 'é',
+        ] {
+            assert!(is_printable(c), "{c:?}");
+        }
+        assert!(NOT_PRINTABLE.windows(2).all(|w| w[0].1 < w[1].0));
     }
 
     #[test]

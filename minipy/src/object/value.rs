@@ -175,16 +175,44 @@ impl Value {
     }
 
     /// `id(value)`: the address of a heap object. Immediates have no
-    /// address, so they get a made-up one that is stable for the value
-    /// (and different from every heap address, which are 8-aligned).
+    /// address, so they get a made-up positive number that is stable for
+    /// the value and never a heap address (those are 8-aligned): `4k + 1`
+    /// for an int, `4k + 3` for a float, `4k + 2` for `None` and the
+    /// bools. Ints in `-2**60 .. 2**60` get distinct ids (`k` is the value
+    /// plus `2**60`); there are not enough positive odd numbers for all
+    /// 2**64 ints and floats, so the others are spread by a bijective mix
+    /// of their bits, where two share an id only by a 1 in 2**61 chance.
     pub fn id(&self) -> i64 {
+        const EXACT: i64 = 1 << 60;
         match self {
-            Value::None => 0x1001,
-            Value::Bool(b) => 0x1011 + *b as i64 * 16,
-            Value::Int(i) => (*i).wrapping_mul(16).wrapping_add(0x2003),
-            Value::Float(f) => (f.to_bits() as i64).wrapping_mul(16).wrapping_add(0x3005),
+            Value::None => 0x1002,
+            Value::Bool(b) => 0x1012 + *b as i64 * 16,
+            Value::Int(i) if (-EXACT..EXACT).contains(i) => 4 * (i + EXACT) + 1,
+            Value::Int(i) => 4 * (mix(*i as u64) >> 3) as i64 + 1,
+            Value::Float(f) => 4 * (mix(f.to_bits()) >> 3) as i64 + 3,
             _ => self.heap_ptr().map_or(0, |p| p as usize as i64),
         }
+    }
+
+    /// Whether CPython could be tracking this value
+    /// (`_PyObject_GC_MAY_BE_TRACKED`): storing it in a dict makes the dict
+    /// tracked (see `object/dict.rs`). A tuple counts, as CPython's does
+    /// until a collection finds it holds only atomic values (minipy never
+    /// untracks tuples). Instances of built-in classes such as `object()`
+    /// and the built-in classes themselves count too, where CPython's are
+    /// not collected objects.
+    #[inline]
+    pub fn may_be_tracked(&self) -> bool {
+        !matches!(
+            self,
+            Value::None
+                | Value::Bool(_)
+                | Value::Int(_)
+                | Value::Float(_)
+                | Value::Str(_)
+                | Value::Range(_)
+                | Value::Code(_)
+        )
     }
 
     /// The string handle, if this is a `str`.
@@ -229,6 +257,14 @@ impl From<()> for Value {
     fn from(_: ()) -> Self {
         Value::None
     }
+}
+
+/// SplitMix64's finalizer: a bijection of `u64` that spreads nearby
+/// values far apart (for the made-up ids of [`Value::id`]).
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 #[cfg(test)]

@@ -271,8 +271,9 @@ pub struct Vm {
     pub has_orphans: Cell<bool>,
     /// Exceptions being handled (`except` blocks running), innermost last.
     pub handling: RefCell<Vec<Gc<Instance>>>,
-    /// Imported modules (`sys.modules`).
-    pub modules: RefCell<Vec<(Gc<PyStr>, Gc<Module>)>>,
+    /// `sys.modules`: the imported modules by name, `__main__` included.
+    /// `import` looks here first, so a script can change what it finds.
+    pub modules: Gc<Dict>,
     /// The `__main__` module.
     pub main: RefCell<Option<Gc<Module>>>,
     /// Output buffers.
@@ -296,9 +297,6 @@ pub struct Vm {
     /// longer called (what CPython's still print goes nowhere by then),
     /// though the list, and what its callables reference, stays alive.
     pub callbacks_muted: Cell<bool>,
-    /// How many finalizers and collection callbacks are running (see
-    /// `eval/scrub.rs`).
-    pub finalizing: Cell<u32>,
     /// The locals of the running calls (see `eval/frame.rs`).
     pub local_stack: crate::eval::LocalStack,
 }
@@ -323,7 +321,7 @@ impl Vm {
             ellipsis: single(&types.ellipsis),
             not_implemented: single(&types.not_implemented_type),
             empty_tuple: Gc::new(Tuple::new(Vec::new())),
-            builtins: Gc::new(Dict::new()),
+            builtins: Dict::new_gc(),
             names,
             types,
             interner,
@@ -333,7 +331,7 @@ impl Vm {
             orphans: RefCell::new(Vec::new()),
             has_orphans: Cell::new(false),
             handling: RefCell::new(Vec::new()),
-            modules: RefCell::new(Vec::new()),
+            modules: Dict::new_gc(),
             main: RefCell::new(None),
             output: RefCell::new(Output::default()),
             options,
@@ -343,7 +341,6 @@ impl Vm {
             repr_stack: RefCell::new(Vec::new()),
             basic_refs: RefCell::new(HashMap::new()),
             callbacks_muted: Cell::new(false),
-            finalizing: Cell::new(0),
             local_stack: RefCell::new(Vec::new()),
         }
     }
@@ -459,14 +456,6 @@ impl Vm {
     /// Undoes [`Vm::enter_recursion`].
     pub fn leave_recursion(&self) {
         self.depth.set(self.depth.get() - 1);
-    }
-
-    /// Runs `f` counted as finalizer code (see `eval/scrub.rs`).
-    pub fn as_finalizer<R>(&self, f: impl FnOnce() -> R) -> R {
-        self.finalizing.set(self.finalizing.get() + 1);
-        let r = f();
-        self.finalizing.set(self.finalizing.get() - 1);
-        r
     }
 
     /// Flushes buffered stdout output.
