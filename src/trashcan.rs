@@ -80,35 +80,45 @@ fn defer(queue: &RefCell<Vec<NonNull<Header>>>, h: NonNull<Header>) {
 /// Must be called with `release_depth` counting this caller (so nested
 /// releases recurse at most `TRASHCAN_DEPTH` levels) and not collecting.
 pub(crate) fn drain(heap: &Heap) {
-    drain_queue(Some(heap), &heap.release_queue);
+    drain_queue(Some(heap), &heap.release_queue, |_| false);
 }
 
 /// Pops and releases queued objects until the queue is empty. An object
 /// whose count went back up while it was queued (the collector lent it a
-/// handle) is someone's again and is left alone.
-fn drain_queue(heap: Option<&Heap>, queue: &RefCell<Vec<NonNull<Header>>>) {
+/// handle) is someone's again and is left alone. Objects for which `hold`
+/// says so stay queued (and PENDING), for a later drain.
+fn drain_queue(
+    heap: Option<&Heap>,
+    queue: &RefCell<Vec<NonNull<Header>>>,
+    hold: impl Fn(NonNull<Header>) -> bool,
+) {
+    let mut held = Vec::new();
     loop {
         let next = queue.borrow_mut().pop();
         let Some(h) = next else { break };
+        if hold(h) {
+            held.push(h);
+            continue;
+        }
         // SAFETY: PENDING objects are never freed (invariant 2), so `h` is
         // still live.
         let header = unsafe { hdr(h) };
         header.clear(flag::PENDING);
         if header.strong.get() == 0 {
-            // SAFETY: live, strong 0; with no heap, untracked (teardown
-            // detached every object).
+            // SAFETY: live, strong 0, not held by the caller's rule; with
+            // no heap, untracked (teardown detached every object); mid-
+            // collection, not in a scratch list (`release_outside_collection`).
             unsafe { release_now(heap, h) };
         }
     }
+    if !held.is_empty() {
+        queue.borrow_mut().extend(held);
+    }
 }
-
-/// Flags of the objects a collection holds in its scratch lists after
-/// `move_unreachable`: the garbage and what legacy finalizers keep alive.
-const SCRATCH_MEMBER: u32 = flag::UNREACHABLE | flag::LEGACY_HELD | flag::COLLECTING;
 
 fn in_scratch(h: NonNull<Header>) -> bool {
     // SAFETY: callers pass live objects (header invariant 1).
-    unsafe { hdr(h) }.has(SCRATCH_MEMBER)
+    unsafe { hdr(h) }.has(flag::SCRATCH)
 }
 
 /// Mid-collection, after the finalizers and weak callbacks ran: releases
@@ -120,8 +130,9 @@ fn in_scratch(h: NonNull<Header>) -> bool {
 /// strong zero stay queued until the collection ends: the collector's
 /// snapshot of the garbage still points at them.
 ///
-/// The caller walks no list while this runs; every object in a scratch
-/// list carries a [`SCRATCH_MEMBER`] flag.
+/// The caller walks no list while this runs; an object is in one of the
+/// collection's scratch lists exactly when it has a `flag::SCRATCH` flag
+/// (the invariant stated on `collect::Collection`).
 pub(crate) fn release_outside_collection(heap: &Heap) {
     struct Window<'h>(&'h Heap, usize);
     impl Drop for Window<'_> {
@@ -134,24 +145,9 @@ pub(crate) fn release_outside_collection(heap: &Heap) {
     let _window = Window(heap, depth);
     heap.release_outside.set(true);
     heap.release_depth.set(depth + 1);
-    let mut kept = Vec::new();
-    loop {
-        let next = heap.release_queue.borrow_mut().pop();
-        let Some(h) = next else { break };
-        if in_scratch(h) {
-            kept.push(h); // still PENDING and queued, for after the collection
-            continue;
-        }
-        // SAFETY: PENDING objects are never freed (invariant 2).
-        let header = unsafe { hdr(h) };
-        header.clear(flag::PENDING);
-        if header.strong.get() == 0 {
-            // SAFETY: live, strong 0, and if tracked then in a heap list,
-            // not a scratch list (no SCRATCH_MEMBER flag).
-            unsafe { release_now(Some(heap), h) };
-        }
-    }
-    heap.release_queue.borrow_mut().extend(kept);
+    // Garbage members that reached zero stay queued for after the
+    // collection: its snapshot of the garbage still points at them.
+    drain_queue(Some(heap), &heap.release_queue, in_scratch);
 }
 
 /// Drains the queue after a collection (depth bookkeeping included).
@@ -273,6 +269,6 @@ fn release_without_heap(h: NonNull<Header>) {
     // SAFETY: `h` is live; mark it queued like every queue entry.
     unsafe { hdr(h) }.set(flag::PENDING);
     GONE_QUEUE.with(|c| c.set(&queue));
-    drain_queue(None, &queue);
+    drain_queue(None, &queue, |_| false);
     GONE_QUEUE.with(|c| c.set(std::ptr::null()));
 }

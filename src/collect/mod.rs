@@ -38,6 +38,14 @@ use crate::list::List;
 use verify::{Anomaly, Survey};
 
 /// The phases' scratch lists; its `Drop` restores the heap (module docs).
+///
+/// # Invariant
+/// Between `finalize_garbage` and `handle_resurrected_objects` (step 8b),
+/// an object is linked into one of these lists exactly when it carries
+/// one of `flag::SCRATCH`: `UNREACHABLE` in `unreachable`, `LEGACY_HELD`
+/// in `finalizers`; `young` (promoted in step 4) and `still` are empty.
+/// `trashcan::release_outside_collection` relies on it to release, there,
+/// only objects outside these lists.
 pub(crate) struct Collection<'h> {
     heap: &'h Heap,
     /// Where survivors go: the next older generation (or the oldest).
