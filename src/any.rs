@@ -73,7 +73,7 @@ impl AnyGc {
 
     /// The number of strong handles to the object.
     pub fn strong_count(&self) -> usize {
-        self.header().strong.get()
+        self.header().strong()
     }
 }
 

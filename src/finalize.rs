@@ -135,7 +135,7 @@ pub(crate) fn call_finalizer(h: NonNull<Header>) -> usize {
     // SAFETY: callers pass live objects.
     let header = unsafe { hdr(h) };
     let Some(finalize) = header.vtable.finalize else {
-        return header.strong.get();
+        return header.strong();
     };
     header.set(flag::FINALIZED);
     header.inc_strong(); // the handle lent to the finalizer
@@ -146,7 +146,5 @@ pub(crate) fn call_finalizer(h: NonNull<Header>) -> usize {
             crate::unraisable::report_panic(heap, "finalizer of", header.type_name(), payload)
         });
     }
-    let n = header.strong.get() - 1;
-    header.strong.set(n);
-    n
+    header.dec_strong()
 }

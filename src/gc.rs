@@ -148,12 +148,12 @@ impl<T: Trace + 'static> Gc<T> {
 
     /// The number of strong handles to this object.
     pub fn strong_count(this: &Self) -> usize {
-        this.header().strong.get()
+        this.header().strong()
     }
 
     /// The number of weak handles to this object.
     pub fn weak_count(this: &Self) -> usize {
-        this.header().weak.get()
+        this.header().weak()
     }
 
     /// Makes a [`Weak`] handle to this object.

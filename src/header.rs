@@ -2,25 +2,34 @@
 //! operations (the vtable) the collector calls on it.
 //!
 //! ```text
-//!  GcBox<T>  (#[repr(C)], one allocation per object)
-//!  +-----------------------------+  offset 0
-//!  | links.prev  *const Links    |  generation list links (list.rs);
-//!  | links.next  *const Links    |  both null while untracked
-//!  +-----------------------------+
-//!  | strong      usize           |  number of Gc<T> handles
-//!  | weak        usize           |  number of Weak<T> handles
-//!  | gc_refs     usize           |  scratch word: the collector's count
-//!  |                             |  during a collection, an index during
-//!  |                             |  an introspection walk (both hold
-//!  |                             |  heap.defer_releases)
-//!  | flags       u32  (below)    |
-//!  | weak_epoch  u32             |  bumped when weak refs are cleared
-//!  | vtable      &'static VTable |  trace / drop / free / type name
-//!  +-----------------------------+
-//!  | value       T               |  dropped in place at most once
-//!  +-----------------------------+
+//!  tracked types (T::NEEDS_TRACE)         untracked types
+//!  TrackedBox<T>  (#[repr(C)])           UntrackedBox<T>  (#[repr(C)])
+//!  +----------------------------+ 0
+//!  | GcHead                     |        (no GcHead: such an object is
+//!  |  links.prev  *const Links  |         never in a generation list,
+//!  |  links.next  *const Links  |         and the collector never
+//!  |  gc_refs     usize         |         examines it)
+//!  +----------------------------+ 24     +----------------------------+ 0
+//!  | Header                     |        | Header                     |
+//!  |  state       u64           |        |  (the same fields)         |
+//!  |   strong count  bits 0-47  |        |                            |
+//!  |   flags (below) bits 48-63 |        |                            |
+//!  |  weak_state  u64           |        |                            |
+//!  |   weak count    bits 0-39  |        |                            |
+//!  |   weak_epoch    bits 40-63 |        |                            |
+//!  |  vtable      &VTable       |        |                            |
+//!  +----------------------------+ 48     +----------------------------+ 24
+//!  | value        T             |        | value        T             |
+//!  +----------------------------+        +----------------------------+
 //!
-//!  flags (u32), bit by bit:
+//!  A NonNull<Header> points at the Header in both layouts; the GcHead of
+//!  a tracked type is the 24 bytes before it (CPython puts its PyGC_Head
+//!  before the object the same way). links: both null while untracked.
+//!  gc_refs: the collector's count during a collection, an index during an
+//!  introspection walk (both hold heap.defer_releases). weak_epoch: bumped
+//!  when the object's weak references are cleared.
+//!
+//!  flags, bit by bit (a u32 in the API, stored above the strong count):
 //!   0 TRACKED     linked into a generation list.
 //!                 set: Gc::new (NEEDS_TRACE types); cleared: untrack on
 //!                 release, delete_garbage, heap teardown. read: release.
@@ -52,9 +61,10 @@
 //!                 cleared: track. read: release_now.
 //! ```
 //!
-//! The header is 56 bytes on 64-bit targets (seven words), for tracked
-//! and untracked objects alike; `compare/` measures it against the peer
-//! crates, and `docs/performance.md` says what a smaller one would take.
+//! On 64-bit targets that is 48 bytes before the value of a tracked type
+//! and 24 before that of an untracked one; `compare/` measures it against
+//! the peer crates, and `docs/performance.md` says what a smaller one
+//! would take.
 
 use std::cell::Cell;
 use std::ptr::NonNull;
@@ -62,7 +72,7 @@ use std::ptr::NonNull;
 use crate::list::Links;
 use crate::trace::Visitor;
 
-/// Flag bits of [`Header::flags`]; the module docs say who sets each.
+/// Flag bits of the header's state word; the module docs say who sets each.
 pub(crate) mod flag {
     pub const TRACKED: u32 = 1 << 0;
     pub const DROPPED: u32 = 1 << 1;
@@ -76,6 +86,8 @@ pub(crate) mod flag {
     pub const WEAK_CALLBACKS: u32 = 1 << 9;
     pub const LEGACY_HELD: u32 = 1 << 10;
     pub const USER_UNTRACKED: u32 = 1 << 11;
+    /// Every flag.
+    pub const ALL: u32 = (1 << 12) - 1;
     /// Flags that only mean something during one collection.
     pub const SCRATCH: u32 = COLLECTING | UNREACHABLE | OPAQUE | LEGACY_HELD;
 }
@@ -96,63 +108,98 @@ pub(crate) struct VTable {
     pub type_id: fn() -> std::any::TypeId,
     /// `T::type_name(&value)`: the user's name for this object.
     pub display_name: unsafe fn(NonNull<Header>) -> std::borrow::Cow<'static, str>,
+    /// `T::NEEDS_TRACE`: the object has a [`GcHead`] (header invariant 4).
+    pub has_head: bool,
 }
 
-/// The header at the start of every object.
+/// What only tracked types have, just before their [`Header`]: the
+/// generation list links and the collector's scratch count.
+#[repr(C)]
+pub(crate) struct GcHead {
+    pub links: Links,
+    pub gc_refs: Cell<usize>,
+}
+
+/// The distance from an object's [`GcHead`] to its [`Header`].
+pub(crate) const HEAD_SIZE: usize = std::mem::size_of::<GcHead>();
+
+/// The header of every object (after the [`GcHead`] of a tracked type).
 ///
 /// # Invariants (cited by `// SAFETY:` comments as "header invariant N")
 /// 1. A `NonNull<Header>` held by a `Gc`, a `Weak`, a generation list or a
-///    release queue points to a live allocation made by `GcBox::<T>::alloc`
-///    for the `T` of `vtable`, and was derived from that allocation's
-///    pointer, so it may be cast back to `*mut GcBox<T>`.
-/// 2. The allocation is freed only by `try_free`, and only when `strong`
-///    and `weak` are zero and neither TRACKED nor PENDING is set: no
-///    handle, list or queue can still reach it.
+///    release queue points to the header of a live allocation made by
+///    `GcBox::<T>::alloc` for the `T` of `vtable`, and was derived from
+///    that allocation's pointer (so it carries the provenance of the whole
+///    allocation, and `GcBox::<T>` can find the box from it).
+/// 2. The allocation is freed only by `try_free`, and only when the
+///    strong and weak counts are zero and neither TRACKED nor PENDING is
+///    set: no handle, list or queue can still reach it.
 /// 3. The value is initialised until DROPPED is set; DROPPED is set before
 ///    `drop_in_place` runs and never cleared, so the value is dropped at most
 ///    once and never read after it is dropped.
-/// 4. `links` are non-null exactly when TRACKED is set.
+/// 4. The allocation has a [`GcHead`] in the [`HEAD_SIZE`] bytes before
+///    the header exactly when `vtable.has_head` (the type needs tracing).
+///    Only such objects are ever TRACKED, COLLECTING or UNREACHABLE, and
+///    their `links` are non-null exactly when TRACKED is set.
+///
+/// Two words hold four fields: `state` is the strong count (low
+/// [`COUNT_BITS`] bits) and the flags (the 16 bits above bit 48);
+/// `weak_state` is the weak count (low [`WEAK_BITS`] bits) and the weak
+/// epoch (the 24 bits above bit 40). A count that would outgrow its bits
+/// aborts the process, as `Rc` does when its `usize` would wrap: 2^48
+/// strong or 2^40 weak handles to one object are more than memory can
+/// hold, so only handles leaked with `mem::forget`, one at a time, could
+/// reach either. The epoch wraps after 2^24 clears of one object's weak
+/// references (each needs the object to survive a collection that found
+/// it unreachable); a `Weak` made 2^24 clears before would then upgrade
+/// again, to the live object: wrong, never unsafe.
 #[repr(C)]
 pub(crate) struct Header {
-    pub links: Links,
-    pub strong: Cell<usize>,
-    pub weak: Cell<usize>,
-    pub gc_refs: Cell<usize>,
-    pub flags: Cell<u32>,
-    pub weak_epoch: Cell<u32>,
+    state: Cell<u64>,
+    weak_state: Cell<u64>,
     pub vtable: &'static VTable,
 }
 
-// The size the module docs state (and docs/performance.md reports).
+/// Bits of the strong count in `Header::state` (the flags start at 48).
+pub(crate) const COUNT_BITS: u32 = if usize::BITS < 48 { usize::BITS } else { 48 };
+const STRONG_MASK: u64 = (1 << COUNT_BITS) - 1;
+const FLAG_SHIFT: u32 = 48;
+/// Bits of the weak count in `Header::weak_state` (the epoch starts at 40).
+pub(crate) const WEAK_BITS: u32 = if usize::BITS < 40 { usize::BITS } else { 40 };
+const WEAK_MASK: u64 = (1 << WEAK_BITS) - 1;
+const EPOCH_SHIFT: u32 = 40;
+
+// Every flag fits in the 16 bits above the strong count.
+const _: () = assert!(flag::ALL < 1 << (64 - FLAG_SHIFT));
+
+// The sizes the module docs state (and docs/performance.md reports).
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Header>() == 56);
+const _: () = assert!(std::mem::size_of::<Header>() == 24 && HEAD_SIZE == 24);
 
 impl Header {
     pub fn new(vtable: &'static VTable) -> Self {
         Header {
-            links: Links::unlinked(),
-            strong: Cell::new(1),
-            weak: Cell::new(0),
-            gc_refs: Cell::new(0),
-            flags: Cell::new(0),
-            weak_epoch: Cell::new(0),
+            state: Cell::new(1),
+            weak_state: Cell::new(0),
             vtable,
         }
     }
 
     #[inline]
     pub fn has(&self, f: u32) -> bool {
-        self.flags.get() & f != 0
+        self.state.get() & (u64::from(f) << FLAG_SHIFT) != 0
     }
 
     #[inline]
     pub fn set(&self, f: u32) {
-        self.flags.set(self.flags.get() | f);
+        self.state
+            .set(self.state.get() | (u64::from(f) << FLAG_SHIFT));
     }
 
     #[inline]
     pub fn clear(&self, f: u32) {
-        self.flags.set(self.flags.get() & !f);
+        self.state
+            .set(self.state.get() & !(u64::from(f) << FLAG_SHIFT));
     }
 
     /// Whether the object still has a finalizer to run: its type has one,
@@ -167,24 +214,68 @@ impl Header {
         (self.vtable.type_name)()
     }
 
+    /// The number of strong handles.
+    #[inline]
+    pub fn strong(&self) -> usize {
+        // At most COUNT_BITS bits, which fit a usize.
+        (self.state.get() & STRONG_MASK) as usize
+    }
+
     /// Increments the strong count, aborting on overflow as `Rc` does.
     #[inline]
     pub fn inc_strong(&self) {
-        let n = self.strong.get().wrapping_add(1);
-        if n == 0 {
+        let n = self.state.get().wrapping_add(1);
+        if n & STRONG_MASK == 0 {
             std::process::abort();
         }
-        self.strong.set(n);
+        self.state.set(n);
+    }
+
+    /// Decrements the strong count, which must be positive; returns the
+    /// new count.
+    #[inline]
+    pub fn dec_strong(&self) -> usize {
+        debug_assert!(self.strong() > 0);
+        let n = self.state.get() - 1;
+        self.state.set(n);
+        (n & STRONG_MASK) as usize
+    }
+
+    /// The number of weak handles (plus one while a release holds one).
+    #[inline]
+    pub fn weak(&self) -> usize {
+        (self.weak_state.get() & WEAK_MASK) as usize
     }
 
     /// Increments the weak count, aborting on overflow as `Rc` does.
     #[inline]
     pub fn inc_weak(&self) {
-        let n = self.weak.get().wrapping_add(1);
-        if n == 0 {
+        let n = self.weak_state.get().wrapping_add(1);
+        if n & WEAK_MASK == 0 {
             std::process::abort();
         }
-        self.weak.set(n);
+        self.weak_state.set(n);
+    }
+
+    /// Decrements the weak count, which must be positive.
+    #[inline]
+    pub fn dec_weak(&self) {
+        debug_assert!(self.weak() > 0);
+        self.weak_state.set(self.weak_state.get() - 1);
+    }
+
+    /// The weak epoch: bumped whenever the object's weak references are
+    /// cleared, so a `Weak` made before a clear no longer upgrades.
+    #[inline]
+    pub fn weak_epoch(&self) -> u32 {
+        (self.weak_state.get() >> EPOCH_SHIFT) as u32
+    }
+
+    /// Bumps the weak epoch (wrapping within its 24 bits).
+    #[inline]
+    pub fn bump_weak_epoch(&self) {
+        let s = self.weak_state.get();
+        self.weak_state.set(s.wrapping_add(1 << EPOCH_SHIFT));
     }
 }
 
@@ -199,6 +290,31 @@ pub(crate) unsafe fn hdr<'a>(h: NonNull<Header>) -> &'a Header {
     unsafe { h.as_ref() }
 }
 
+/// The [`GcHead`] of a tracked type's object.
+///
+/// # Safety
+/// `h` must satisfy header invariant 1, and its type must have a head
+/// (invariant 4: `vtable.has_head`; true of every object that is or was
+/// TRACKED, and of every member of a collection).
+#[inline]
+pub(crate) unsafe fn head<'a>(h: NonNull<Header>) -> &'a GcHead {
+    // SAFETY: per invariant 4 the GcHead is the HEAD_SIZE bytes before the
+    // header, in the same allocation, and `h` carries the provenance of
+    // the whole allocation (invariant 1). It is only accessed through
+    // shared references (its fields are Cells).
+    unsafe { &*h.as_ptr().byte_sub(HEAD_SIZE).cast::<GcHead>() }
+}
+
+/// The collector's scratch count of a tracked type's object.
+///
+/// # Safety
+/// As [`head`].
+#[inline]
+pub(crate) unsafe fn gc_refs<'a>(h: NonNull<Header>) -> &'a Cell<usize> {
+    // SAFETY: forwarded.
+    &unsafe { head(h) }.gc_refs
+}
+
 /// Frees `h`'s allocation if nothing can reach it any more (invariant 2).
 ///
 /// # Safety
@@ -208,7 +324,7 @@ pub(crate) unsafe fn try_free(h: NonNull<Header>) -> bool {
     // SAFETY: caller guarantees `h` is live.
     let header = unsafe { hdr(h) };
     let busy = flag::TRACKED | flag::PENDING;
-    if header.strong.get() != 0 || header.weak.get() != 0 || header.has(busy) {
+    if header.strong() != 0 || header.weak() != 0 || header.has(busy) {
         return false;
     }
     if !header.has(flag::DROPPED) {
@@ -258,12 +374,24 @@ pub(crate) unsafe fn drop_value_reporting(heap: Option<&crate::heap::Heap>, h: N
     }
 }
 
-/// One allocation: the header followed by the value.
+/// One allocation of an untracked type: the header, then the value.
 #[repr(C)]
-pub(crate) struct GcBox<T> {
-    pub header: Header,
-    pub value: std::cell::UnsafeCell<std::mem::ManuallyDrop<T>>,
+pub(crate) struct UntrackedBox<T> {
+    header: Header,
+    value: std::cell::UnsafeCell<std::mem::ManuallyDrop<T>>,
 }
+
+/// One allocation of a tracked type: the head, the header, then the value.
+#[repr(C)]
+pub(crate) struct TrackedBox<T> {
+    head: GcHead,
+    header: Header,
+    value: std::cell::UnsafeCell<std::mem::ManuallyDrop<T>>,
+}
+
+/// The type-erased operations for `T`, and the choice of layout: a
+/// [`TrackedBox`] when `T::NEEDS_TRACE`, an [`UntrackedBox`] otherwise.
+pub(crate) struct GcBox<T>(std::marker::PhantomData<T>);
 
 impl<T: crate::Trace + 'static> GcBox<T> {
     pub(crate) const VTABLE: VTable = VTable {
@@ -274,28 +402,64 @@ impl<T: crate::Trace + 'static> GcBox<T> {
         type_name: std::any::type_name::<T>,
         type_id: std::any::TypeId::of::<T>,
         display_name: Self::display_name_erased,
+        has_head: T::NEEDS_TRACE,
     };
 
     /// Allocates a box with strong count 1, not yet tracked.
     pub fn alloc(value: T, vtable: Option<&'static VTable>) -> NonNull<Header> {
         let vtable = vtable.unwrap_or(&Self::VTABLE);
-        let boxed = Box::new(GcBox {
-            header: Header::new(vtable),
-            value: std::cell::UnsafeCell::new(std::mem::ManuallyDrop::new(value)),
-        });
-        // Cast, not a field reference: the pointer keeps the provenance of
-        // the whole allocation (invariant 1).
-        NonNull::from(Box::leak(boxed)).cast::<Header>()
+        let header = Header::new(vtable);
+        let value = std::cell::UnsafeCell::new(std::mem::ManuallyDrop::new(value));
+        // Casts and offsets of the raw pointer, not field references: the
+        // pointer keeps the provenance of the whole allocation (invariant 1).
+        if T::NEEDS_TRACE {
+            const { assert!(std::mem::offset_of!(TrackedBox<T>, header) == HEAD_SIZE) };
+            let head = GcHead {
+                links: Links::unlinked(),
+                gc_refs: Cell::new(0),
+            };
+            let p = Box::into_raw(Box::new(TrackedBox {
+                head,
+                header,
+                value,
+            }));
+            // SAFETY: `p` is a live allocation; the header lies HEAD_SIZE
+            // bytes in (asserted above).
+            unsafe { NonNull::new_unchecked(p.byte_add(HEAD_SIZE).cast::<Header>()) }
+        } else {
+            const { assert!(std::mem::offset_of!(UntrackedBox<T>, header) == 0) };
+            let p = Box::into_raw(Box::new(UntrackedBox { header, value }));
+            // SAFETY: Box::into_raw never returns null.
+            unsafe { NonNull::new_unchecked(p.cast::<Header>()) }
+        }
+    }
+
+    /// The value's cell.
+    ///
+    /// # Safety
+    /// `h` satisfies invariant 1 for this `T`.
+    unsafe fn value_cell(h: NonNull<Header>) -> *mut std::mem::ManuallyDrop<T> {
+        if T::NEEDS_TRACE {
+            // SAFETY: a TrackedBox<T> whose header is HEAD_SIZE bytes in
+            // (invariants 1 and 4); no reference is made on the way.
+            unsafe {
+                let p = h.as_ptr().byte_sub(HEAD_SIZE).cast::<TrackedBox<T>>();
+                std::cell::UnsafeCell::raw_get(std::ptr::addr_of!((*p).value))
+            }
+        } else {
+            let p = h.as_ptr().cast::<UntrackedBox<T>>();
+            // SAFETY: an UntrackedBox<T> starting at its header (invariant 1).
+            unsafe { std::cell::UnsafeCell::raw_get(std::ptr::addr_of!((*p).value)) }
+        }
     }
 
     /// # Safety
     /// `h` satisfies invariant 1 for this `T`, and the value is not DROPPED.
     pub unsafe fn value_ref<'a>(h: NonNull<Header>) -> &'a T {
-        let p = h.cast::<GcBox<T>>().as_ptr();
-        // SAFETY: per the caller, `p` is a live GcBox<T> whose value is
+        // SAFETY: per the caller, `h` is a live box for T whose value is
         // initialised; values are only mutated by drop_value, which first
         // sets DROPPED.
-        unsafe { &*(*p).value.get() }
+        unsafe { &*Self::value_cell(h) }
     }
 
     unsafe fn trace_erased(h: NonNull<Header>, visitor: &mut Visitor<'_>) {
@@ -313,17 +477,24 @@ impl<T: crate::Trace + 'static> GcBox<T> {
     }
 
     unsafe fn drop_erased(h: NonNull<Header>) {
-        let p = h.cast::<GcBox<T>>().as_ptr();
         // SAFETY: called once, by `drop_value`, which set DROPPED first
-        // (invariant 3); `p` is a live GcBox<T> (invariant 1).
-        unsafe { std::mem::ManuallyDrop::drop(&mut *(*p).value.get()) }
+        // (invariant 3); `h` is a live box for T (invariant 1).
+        unsafe { std::mem::ManuallyDrop::drop(&mut *Self::value_cell(h)) }
     }
 
     unsafe fn free_erased(h: NonNull<Header>) {
-        // SAFETY: `h` came from Box::leak in `alloc` for this T (invariant
-        // 1) and nothing reaches it any more (invariant 2). The value is
-        // ManuallyDrop, so this frees memory without dropping it again.
-        drop(unsafe { Box::from_raw(h.cast::<GcBox<T>>().as_ptr()) });
+        // SAFETY: `h` came from Box::into_raw in `alloc` for this T, offset
+        // as `alloc` offsets it (invariants 1 and 4), and nothing reaches
+        // it any more (invariant 2). The value is ManuallyDrop, so this
+        // frees memory without dropping it again.
+        unsafe {
+            if T::NEEDS_TRACE {
+                let p = h.as_ptr().byte_sub(HEAD_SIZE).cast::<TrackedBox<T>>();
+                drop(Box::from_raw(p));
+            } else {
+                drop(Box::from_raw(h.as_ptr().cast::<UntrackedBox<T>>()));
+            }
+        }
     }
 }
 

@@ -8,12 +8,12 @@
 use std::cell::Cell;
 use std::ptr::{self, NonNull};
 
-use crate::header::Header;
+use crate::header::{head, Header, HEAD_SIZE};
 
-/// The two link words at offset 0 of every [`Header`].
-///
-/// Because `Header` is `#[repr(C)]` with `links` first, a `*const Links` of
-/// an object (not a sentinel) can be cast to `*const Header` and back.
+/// The two link words at the start of a tracked object's
+/// [`GcHead`](crate::header::GcHead), [`HEAD_SIZE`] bytes before its
+/// [`Header`] (header invariant 4): a `*const Links` of an object (not a
+/// sentinel) and its `NonNull<Header>` convert by that offset.
 #[repr(C)]
 pub(crate) struct Links {
     prev: Cell<*const Links>,
@@ -69,13 +69,18 @@ impl List {
         self.node(self.head().next.get())
     }
 
+    /// The last object, if any.
+    pub fn last(&self) -> Option<NonNull<Header>> {
+        self.node(self.head().prev.get())
+    }
+
     /// The object after `h` in this list, if any.
     ///
     /// # Safety
     /// `h` must be linked into this list.
     pub unsafe fn next_of(&self, h: NonNull<Header>) -> Option<NonNull<Header>> {
         // SAFETY: `h` is a live linked header (List invariant).
-        self.node(unsafe { h.as_ref() }.links.next.get())
+        self.node(unsafe { links(h) }.next.get())
     }
 
     /// The object before `h` in this list, if any (for validation).
@@ -84,29 +89,38 @@ impl List {
     /// `h` must be linked into this list.
     pub unsafe fn prev_of(&self, h: NonNull<Header>) -> Option<NonNull<Header>> {
         // SAFETY: `h` is a live linked header (List invariant).
-        self.node(unsafe { h.as_ref() }.links.prev.get())
+        self.node(unsafe { links(h) }.prev.get())
     }
 
     fn node(&self, p: *const Links) -> Option<NonNull<Header>> {
-        if p == self.sentinel_ptr() {
+        if p == self.sentinel_ptr() || p.is_null() {
             None
         } else {
-            NonNull::new(p as *mut Header)
+            // SAFETY: not the sentinel, so the links of a tracked object,
+            // whose header is HEAD_SIZE bytes further in the same
+            // allocation (List invariant, header invariant 4).
+            NonNull::new(unsafe { p.cast_mut().byte_add(HEAD_SIZE) }.cast::<Header>())
         }
     }
 
     /// Appends `h`, which must not be linked anywhere.
     ///
     /// # Safety
-    /// `h` must satisfy header invariant 1 and be unlinked.
+    /// `h` must satisfy header invariant 1, be of a tracked type (invariant
+    /// 4) and be unlinked.
     pub unsafe fn push_back(&self, h: NonNull<Header>) {
-        let node = h.as_ptr() as *const Links;
+        // The pointer stored in the neighbours is made from `h`, not from
+        // a reference to the links, so it keeps the provenance of the
+        // whole allocation and `node` can turn it back into the header.
+        // SAFETY: `h` is live and of a tracked type (caller).
+        let node = unsafe { links_ptr(h) };
+        // SAFETY: as above.
+        let n = unsafe { &*node };
         let head = self.head();
         let last = head.prev.get();
-        // SAFETY: `h` is live (caller); `last` is the sentinel or a linked
-        // live header (List invariant).
+        // SAFETY: `last` is the sentinel or a linked live header (List
+        // invariant).
         unsafe {
-            let n = &*node;
             n.prev.set(last);
             n.next.set(self.sentinel_ptr());
             (*last).next.set(node);
@@ -148,6 +162,38 @@ impl List {
         n
     }
 
+    /// The objects in list order, calling `visit` on each once (in no
+    /// particular order) while walking.
+    ///
+    /// The list is walked from both ends at once. A walk is one dependent
+    /// load after another, each a cache miss once the list outgrows the
+    /// cache unless the hardware prefetcher guessed the next address; two
+    /// walks are two independent chains, whose misses overlap.
+    pub fn to_vec_visiting(&self, mut visit: impl FnMut(NonNull<Header>)) -> Vec<NonNull<Header>> {
+        let mut front = Vec::new();
+        let mut back = Vec::new();
+        let (mut f, mut b) = (self.first(), self.last());
+        while let (Some(x), Some(y)) = (f, b) {
+            visit(x);
+            front.push(x);
+            if x == y {
+                break;
+            }
+            visit(y);
+            back.push(y);
+            // SAFETY: `x` and `y` are linked into self (List invariant).
+            let next = unsafe { self.next_of(x) };
+            if next == Some(y) {
+                break;
+            }
+            f = next;
+            // SAFETY: as above.
+            b = unsafe { self.prev_of(y) };
+        }
+        front.extend(back.into_iter().rev());
+        front
+    }
+
     /// Collects the objects into a vector (for introspection and tests).
     pub fn to_vec(&self) -> Vec<NonNull<Header>> {
         let mut v = Vec::new();
@@ -161,6 +207,26 @@ impl List {
     }
 }
 
+/// The links of a tracked object.
+///
+/// # Safety
+/// `h` must be live and of a tracked type (header invariant 4).
+unsafe fn links<'a>(h: NonNull<Header>) -> &'a Links {
+    // SAFETY: forwarded.
+    &unsafe { head(h) }.links
+}
+
+/// A pointer to the links of a tracked object, with the provenance of the
+/// whole allocation (header invariant 1), as the lists store them.
+///
+/// # Safety
+/// `h` must be live and of a tracked type (header invariant 4).
+unsafe fn links_ptr(h: NonNull<Header>) -> *const Links {
+    // SAFETY: the links start the GcHead, HEAD_SIZE bytes before the
+    // header in the same allocation (invariant 4).
+    unsafe { h.as_ptr().byte_sub(HEAD_SIZE).cast::<Links>() }
+}
+
 /// Unlinks `h` from whatever list holds it and nulls its links.
 ///
 /// # Safety
@@ -169,7 +235,7 @@ pub(crate) unsafe fn unlink(h: NonNull<Header>) {
     // SAFETY: `h` is live and linked; its neighbours are sentinels or live
     // linked headers (List invariant).
     unsafe {
-        let links = &h.as_ref().links;
+        let links = links(h);
         let (prev, next) = (links.prev.get(), links.next.get());
         (*prev).next.set(next);
         (*next).prev.set(prev);

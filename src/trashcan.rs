@@ -32,9 +32,7 @@ pub(crate) const TRASHCAN_DEPTH: usize = 32;
 pub(crate) unsafe fn drop_strong(h: NonNull<Header>) {
     // SAFETY: live (caller).
     let header = unsafe { hdr(h) };
-    let n = header.strong.get() - 1;
-    header.strong.set(n);
-    if n == 0 {
+    if header.dec_strong() == 0 {
         release(h);
     }
 }
@@ -104,7 +102,7 @@ fn drain_queue(
         // still live.
         let header = unsafe { hdr(h) };
         header.clear(flag::PENDING);
-        if header.strong.get() == 0 {
+        if header.strong() == 0 {
             // SAFETY: live, strong 0, not held by the caller's rule; with
             // no heap, untracked (teardown detached every object); mid-
             // collection, not in a scratch list (`release_outside_collection`).
@@ -169,7 +167,7 @@ pub(crate) fn drain_after_collection(heap: &Heap) {
 pub(crate) unsafe fn release_now(heap: Option<&Heap>, h: NonNull<Header>) {
     // SAFETY: caller guarantees liveness.
     let header = unsafe { hdr(h) };
-    debug_assert_eq!(header.strong.get(), 0);
+    debug_assert_eq!(header.strong(), 0);
     // Like `Rc`, hold a weak count of our own while we work: the finalizer,
     // a weak callback or the value's own drop may drop the last `Weak` to
     // this object (a value holding a weak handle to itself, say), and the
@@ -242,7 +240,7 @@ impl Drop for HoldAllocation {
     fn drop(&mut self) {
         // SAFETY: our weak count kept the allocation alive (invariant 2).
         let header = unsafe { hdr(self.0) };
-        header.weak.set(header.weak.get() - 1);
+        header.dec_weak();
         // SAFETY: live; `self.0` is not used after this.
         unsafe { header::try_free(self.0) };
     }

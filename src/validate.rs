@@ -84,7 +84,7 @@ pub(crate) fn validate_list(l: &List, forbidden: u32, frozen: bool) -> Result<()
         if header.has(flag::FROZEN) != frozen {
             return err("the FROZEN flag disagrees with the object's list");
         }
-        if header.strong.get() == 0 && !header.has(flag::PENDING) {
+        if header.strong() == 0 && !header.has(flag::PENDING) {
             return err("a tracked object has no handle and is not queued for release");
         }
         if header.has(flag::DROPPED) {

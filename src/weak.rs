@@ -128,7 +128,7 @@ impl<T: Trace + 'static> Weak<T> {
         header.inc_weak();
         Weak {
             ptr: Some(h),
-            epoch: header.weak_epoch.get(),
+            epoch: header.weak_epoch(),
             slot: WeakSlot::new(false, None),
             _marker: PhantomData,
         }
@@ -143,7 +143,7 @@ impl<T: Trace + 'static> Weak<T> {
     pub fn is_alive(&self) -> bool {
         !self.slot.dead.get()
             && self.header().is_some_and(|h| {
-                h.strong.get() > 0 && !h.has(flag::DROPPED) && h.weak_epoch.get() == self.epoch
+                h.strong() > 0 && !h.has(flag::DROPPED) && h.weak_epoch() == self.epoch
             })
     }
 
@@ -163,7 +163,7 @@ impl<T: Trace + 'static> Weak<T> {
     /// The number of strong handles (0 once the object is dead).
     pub fn strong_count(&self) -> usize {
         if self.is_alive() {
-            self.header().map_or(0, |h| h.strong.get())
+            self.header().map_or(0, |h| h.strong())
         } else {
             0
         }
@@ -275,7 +275,7 @@ impl<T: Trace + 'static> Drop for Weak<T> {
         let Some(h) = self.ptr else { return };
         // SAFETY: live (invariant 2: our weak count holds it).
         let header = unsafe { hdr(h) };
-        header.weak.set(header.weak.get() - 1);
+        header.dec_weak();
         // SAFETY: `h` is live; not used after this.
         unsafe { try_free(h) };
     }
@@ -312,7 +312,7 @@ pub(crate) unsafe fn kill_weakrefs(
 ) -> Vec<Rc<Registration>> {
     // SAFETY: forwarded.
     let header = unsafe { hdr(h) };
-    bump_weak_epoch(header);
+    header.bump_weak_epoch();
     let Some(heap) = heap.filter(|_| header.has(flag::WEAK_CALLBACKS)) else {
         return Vec::new();
     };
@@ -374,18 +374,10 @@ pub(crate) unsafe fn clear_weakrefs(heap: Option<&Heap>, h: NonNull<Header>) {
     let header = unsafe { hdr(h) };
     if !header.has(flag::WEAK_CALLBACKS) {
         // The common case, on every release: no callback to look up.
-        bump_weak_epoch(header);
+        header.bump_weak_epoch();
         return;
     }
     // SAFETY: forwarded.
     let regs = unsafe { kill_weakrefs(heap, h) };
     run_callbacks(heap, regs);
-}
-
-/// Makes every existing `Weak` to this object dead (they compare epochs).
-#[inline]
-pub(crate) fn bump_weak_epoch(header: &Header) {
-    header
-        .weak_epoch
-        .set(header.weak_epoch.get().wrapping_add(1));
 }

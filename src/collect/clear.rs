@@ -68,12 +68,12 @@ pub(crate) fn delete_garbage(
 /// (tracked objects are never freed: header invariant 2).
 pub(crate) fn release_zeroed(heap: &Heap, objects: Vec<NonNull<Header>>, marker: u32, old: &List) {
     // SAFETY: the caller passes live objects.
-    let zero = |h: &NonNull<Header>| unsafe { hdr(*h) }.strong.get() == 0;
+    let zero = |h: &NonNull<Header>| unsafe { hdr(*h) }.strong() == 0;
     let mut work: Vec<_> = objects.into_iter().filter(zero).collect();
     while let Some(h) = work.pop() {
         // SAFETY: queued or listed objects are live (header invariant 2).
         let header = unsafe { hdr(h) };
-        if !header.has(marker) || header.strong.get() != 0 {
+        if !header.has(marker) || header.strong() != 0 {
             continue; // already handled, or not ours
         }
         header.clear(flag::SCRATCH);

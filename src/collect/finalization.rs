@@ -4,7 +4,7 @@
 use std::ptr::NonNull;
 
 use super::reachability::{self, Anomaly};
-use crate::header::{hdr, Header};
+use crate::header::{gc_refs, hdr, Header};
 use crate::list::List;
 
 /// Runs the finalizer of every garbage object that has one and has not
@@ -52,6 +52,7 @@ pub(crate) fn counts_unchanged(garbage: &[NonNull<Header>]) -> bool {
     garbage.iter().all(|&h| {
         // SAFETY: the caller passes live objects.
         let header = unsafe { hdr(h) };
-        header.strong.get() == header.gc_refs.get()
+        // SAFETY: garbage, so of a tracked type (header invariant 4).
+        header.strong() == unsafe { gc_refs(h) }.get()
     })
 }

@@ -22,7 +22,7 @@
 use std::ptr::NonNull;
 
 use super::reachability::trace_object;
-use crate::header::{flag, hdr, Header};
+use crate::header::{flag, gc_refs, hdr, Header};
 use crate::list::{self, List};
 use crate::trace::Sink;
 
@@ -62,7 +62,9 @@ impl Sink for VerifySink {
         // SAFETY: a reported handle's target is live.
         let t = unsafe { hdr(target) };
         if t.has(flag::UNREACHABLE) {
-            t.gc_refs.set(t.gc_refs.get() + 1);
+            // SAFETY: garbage, so of a tracked type (header invariant 4).
+            let refs = unsafe { gc_refs(target) };
+            refs.set(refs.get().saturating_add(1));
             self.edges.push((handle as usize, target, self.reporter));
         }
     }
@@ -110,16 +112,16 @@ pub(crate) fn verify_garbage(
         None => {
             let objects = garbage.to_vec();
             for &h in &objects {
-                // SAFETY: linked objects are live.
-                unsafe { hdr(h) }.gc_refs.set(0);
+                // SAFETY: linked objects are live and of tracked types
+                // (header invariant 4).
+                unsafe { gc_refs(h) }.set(0);
             }
             objects
         }
     };
     debug_assert!(objects.iter().all(|&h| {
-        // SAFETY: linked objects are live.
-        let header = unsafe { hdr(h) };
-        header.gc_refs.get() == 0
+        // SAFETY: linked objects are live and of tracked types.
+        unsafe { gc_refs(h) }.get() == 0
     }));
     let mut sink = VerifySink {
         reporter: NonNull::dangling(),
@@ -159,7 +161,9 @@ pub(crate) fn verify_garbage(
         let header = unsafe { hdr(h) };
         survey.legacy |= header.has(flag::LEGACY);
         survey.finalizers |= header.wants_finalizer();
-        if header.gc_refs.get() != header.strong.get() {
+        // SAFETY: garbage, so of a tracked type (header invariant 4).
+        let reported = unsafe { gc_refs(h) }.get();
+        if reported != header.strong() {
             suspects.push(h);
             suspects.extend(edges.iter().filter(|e| e.1 == h).map(|e| e.2));
             message.get_or_insert_with(|| {
@@ -167,8 +171,8 @@ pub(crate) fn verify_garbage(
                     "a {} in the garbage has {} handles but the garbage reports {} \
                      (is a Trace impl reporting handles it does not own?)",
                     header.type_name(),
-                    header.strong.get(),
-                    header.gc_refs.get()
+                    header.strong(),
+                    reported
                 )
             });
         }

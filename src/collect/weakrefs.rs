@@ -65,7 +65,7 @@ pub(crate) fn handle_weakrefs(heap: &Heap, objects: &[NonNull<Header>], owns_wea
             to_call.extend(unsafe { weak::kill_weakrefs(Some(heap), h) });
         } else {
             // No callback to look up: just kill the weak references.
-            weak::bump_weak_epoch(header);
+            header.bump_weak_epoch();
         }
     }
     let user_code = !(cancelled.is_empty() && sink.released.is_empty() && to_call.is_empty());

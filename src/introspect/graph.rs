@@ -30,7 +30,7 @@ use std::ptr::NonNull;
 
 use super::Inspection;
 use crate::collect::reachability::trace_object;
-use crate::header::{hdr, Header};
+use crate::header::{gc_refs, hdr, Header};
 use crate::heap::NUM_GENERATIONS;
 use crate::trace::Sink;
 
@@ -63,16 +63,25 @@ fn index(objects: &mut Vec<NonNull<Header>>, strong: &mut Vec<usize>, h: NonNull
     // SAFETY: callers pass linked objects, live while their Inspection is
     // (Inspection::objects), or an object their caller holds a handle to.
     let header = unsafe { hdr(h) };
-    header.gc_refs.set(objects.len());
+    if header.vtable.has_head {
+        // SAFETY: live, with a head (header invariant 4).
+        unsafe { gc_refs(h) }.set(objects.len());
+    }
     objects.push(h);
-    strong.push(header.strong.get());
+    strong.push(header.strong());
 }
 
 /// The index of `h` if it is one of `objects` (module docs).
 fn lookup(objects: &[NonNull<Header>], h: NonNull<Header>) -> Option<usize> {
     // SAFETY: callers pass a target just reported by a handle, or the
     // caller's own handle: live (header invariant 1).
-    let i = unsafe { hdr(h) }.gc_refs.get();
+    if !unsafe { hdr(h) }.vtable.has_head {
+        // No scratch field: an untracked object is only ever indexed as
+        // the last one (`Graph::build`'s `extra`).
+        return (objects.last() == Some(&h)).then(|| objects.len() - 1);
+    }
+    // SAFETY: live, with a head (header invariant 4).
+    let i = unsafe { gc_refs(h) }.get();
     (objects.get(i) == Some(&h)).then_some(i)
 }
 
