@@ -512,3 +512,59 @@ pub(crate) unsafe fn display_name(h: NonNull<Header>) -> std::borrow::Cow<'stati
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe { f(h) }));
     r.unwrap_or(std::borrow::Cow::Borrowed(header.type_name()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header() -> Header {
+        Header::new(&GcBox::<u64>::VTABLE)
+    }
+
+    #[test]
+    fn flags_and_strong_count_share_a_word_without_touching_each_other() {
+        let h = header();
+        h.set(flag::ALL);
+        assert_eq!(h.strong(), 1);
+        h.inc_strong();
+        h.inc_strong();
+        assert_eq!(h.strong(), 3);
+        assert!(h.has(flag::USER_UNTRACKED) && h.has(flag::TRACKED));
+        assert_eq!(h.dec_strong(), 2);
+        h.clear(flag::ALL);
+        assert!(!h.has(flag::ALL));
+        assert_eq!(h.strong(), 2);
+        h.dec_strong();
+        assert_eq!(h.dec_strong(), 0);
+    }
+
+    #[test]
+    fn the_weak_epoch_wraps_without_touching_the_weak_count() {
+        let h = header();
+        h.inc_weak();
+        h.inc_weak();
+        let start = h.weak_epoch();
+        for _ in 0..5 {
+            h.bump_weak_epoch();
+        }
+        assert_eq!(h.weak_epoch(), start + 5);
+        // Force the epoch to its largest value, then wrap it.
+        h.weak_state.set(h.weak_state.get() | !WEAK_MASK);
+        assert_eq!(h.weak_epoch(), (1 << (64 - EPOCH_SHIFT)) - 1);
+        h.bump_weak_epoch();
+        assert_eq!(h.weak_epoch(), 0);
+        assert_eq!(h.weak(), 2);
+        h.dec_weak();
+        assert_eq!(h.weak(), 1);
+    }
+
+    // A tracked type has a head and an untracked one does not; the boxes
+    // are as large as the module docs say.
+    const _: () = assert!(GcBox::<std::cell::RefCell<Vec<crate::Gc<u64>>>>::VTABLE.has_head);
+    const _: () = assert!(!GcBox::<u64>::VTABLE.has_head);
+    #[cfg(target_pointer_width = "64")]
+    const _: () = assert!(
+        std::mem::size_of::<UntrackedBox<u64>>() == 24 + 8
+            && std::mem::size_of::<TrackedBox<u64>>() == 48 + 8
+    );
+}
