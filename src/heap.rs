@@ -70,6 +70,10 @@ pub(crate) struct Heap {
     /// its garbage: releases of objects outside the collection's scratch
     /// lists happen at once again (trashcan.rs, `release_outside_collection`).
     pub release_outside: Cell<bool>,
+    /// Set while `delete_garbage` drops the garbage's values: a garbage
+    /// object whose count reaches zero then is not queued, because
+    /// delete_garbage frees it when it gets to it (collect/clear.rs).
+    pub deleting_garbage: Cell<bool>,
     pub long_lived_total: Cell<usize>,
     pub long_lived_pending: Cell<usize>,
     pub stats: [Cell<GenerationStats>; NUM_GENERATIONS],
@@ -107,6 +111,7 @@ impl Heap {
             collecting: Cell::new(false),
             defer_releases: Cell::new(false),
             release_outside: Cell::new(false),
+            deleting_garbage: Cell::new(false),
             long_lived_total: Cell::new(0),
             long_lived_pending: Cell::new(0),
             stats: Default::default(),

@@ -50,6 +50,16 @@ fn release_in(heap: &Heap, h: NonNull<Header>) {
     // Mid-collection, only the window of `release_outside_collection`
     // releases at once, and only objects outside the scratch lists.
     let deferred = heap.defer_releases.get() && (!heap.release_outside.get() || in_scratch(h));
+    if deferred {
+        // SAFETY: `h` just reached strong 0 and is live.
+        if unsafe { release_spent(h) } {
+            return;
+        }
+        // SAFETY: live (above).
+        if heap.deleting_garbage.get() && unsafe { hdr(h) }.has(flag::UNREACHABLE) {
+            return; // delete_garbage releases it when it gets to it
+        }
+    }
     if deferred || heap.release_depth.get() >= TRASHCAN_DEPTH {
         defer(&heap.release_queue, h);
         return;
@@ -64,8 +74,40 @@ fn release_in(heap: &Heap, h: NonNull<Header>) {
     heap.release_depth.set(depth);
 }
 
+/// Frees, mid-collection, an object with strong count zero that has
+/// nothing left to release: the collector already dropped its value and
+/// untracked it, it is in no queue, and no weak callback waits for it.
+/// Queueing it would only postpone the same `try_free` to the end of the
+/// collection; the memory goes now, or with the last `Weak` if weak
+/// handles remain (the release path's other steps would do nothing: no
+/// finalizer for a dropped value, no list to leave, no value to drop).
+/// Returns `false`, doing nothing, for any other object.
+///
+/// The object may be referenced only by collector structures that hold
+/// tracked objects (the collection's lists and their snapshots), and it is
+/// not tracked, so none of them can reach it afterwards.
+///
+/// # Safety
+/// `h` must be live with strong count zero.
+pub(crate) unsafe fn release_spent(h: NonNull<Header>) -> bool {
+    // SAFETY: live (caller).
+    let header = unsafe { hdr(h) };
+    let busy =
+        flag::TRACKED | flag::PENDING | flag::WEAK_CALLBACKS | flag::USER_UNTRACKED | flag::SCRATCH;
+    if !header.has(flag::DROPPED) || header.has(busy) {
+        return false;
+    }
+    debug_assert_eq!(header.strong(), 0);
+    // What `clear_weakrefs` does for an object without callbacks.
+    header.bump_weak_epoch();
+    // SAFETY: live; strong 0 and not tracked or queued, so freed only if
+    // no weak handle remains (invariant 2); `h` is not used after this.
+    unsafe { header::try_free(h) };
+    true
+}
+
 /// Queues `h` for release unless it already is.
-fn defer(queue: &RefCell<Vec<NonNull<Header>>>, h: NonNull<Header>) {
+pub(crate) fn defer(queue: &RefCell<Vec<NonNull<Header>>>, h: NonNull<Header>) {
     // SAFETY: `h` is live (header invariant 1).
     let header = unsafe { hdr(h) };
     if !header.has(flag::PENDING) {

@@ -532,3 +532,68 @@ fn validate_from_a_drop_while_the_trashcan_holds_releases_reports_no_error() {
     );
     assert_eq!(validate(), Ok(()));
 }
+
+// ---------------------------------------------------------------------------
+// Weak callbacks registered by Drop impls of garbage
+// ---------------------------------------------------------------------------
+
+thread_local! {
+    static WATCHES: RefCell<Vec<refcycle::Weak<Watcher>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A ring member whose `Drop` registers a weak callback on the next member,
+/// cleared or not, and keeps the weak handle outside the heap.
+#[derive(Trace)]
+struct Watcher {
+    #[trace(skip)]
+    id: u64,
+    next: RefCell<Option<Gc<Watcher>>>,
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        log_drop(self.id);
+        let next = self.next.borrow().clone().expect("in a ring");
+        let id = self.id;
+        let w = Gc::downgrade_with_callback(&next, move || {
+            NOTES.with(|n| n.borrow_mut().push(format!("{id} saw its next go")))
+        });
+        WATCHES.with(|v| v.borrow_mut().push(w));
+    }
+}
+
+/// The collector frees a garbage object as soon as its last handle goes
+/// while it deletes the garbage, unless a weak callback waits for it: such
+/// an object is released after the collection instead, and its callback
+/// runs then. Here the first member's object gets its callback after it
+/// was cleared (registered by the last member's Drop), the others before.
+#[test]
+fn a_callback_registered_on_cleared_garbage_runs_once_when_the_object_goes() {
+    let _n = no_stress();
+    NOTES.with(|n| n.borrow_mut().clear());
+    let ring: Vec<_> = (1..=3)
+        .map(|id| {
+            Gc::new(Watcher {
+                id,
+                next: RefCell::new(None),
+            })
+        })
+        .collect();
+    for (i, w) in ring.iter().enumerate() {
+        *w.next.borrow_mut() = Some(ring[(i + 1) % ring.len()].clone());
+    }
+    drop(ring);
+    assert_eq!(collect(), 3);
+    assert_eq!(
+        notes(),
+        [
+            "1 saw its next go",
+            "2 saw its next go",
+            "3 saw its next go"
+        ]
+    );
+    assert_dropped_once([1, 2, 3]);
+    let dead = WATCHES.with(|v| v.borrow_mut().drain(..).all(|w| w.upgrade().is_none()));
+    assert!(dead, "no weak handle upgrades to a collected object");
+    assert_heap_still_works();
+}

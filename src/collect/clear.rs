@@ -36,6 +36,7 @@ pub(crate) fn delete_garbage(
         garbage.merge_into(old);
         return objects.len();
     }
+    let _deleting = Deleting::begin(heap, garbage);
     let mut n = 0;
     while let Some(h) = garbage.first() {
         // SAFETY: `h` is linked into `garbage`, hence live.
@@ -44,6 +45,10 @@ pub(crate) fn delete_garbage(
         let header = unsafe { hdr(h) };
         header.clear(flag::TRACKED | flag::SCRATCH);
         heap.note_dealloc();
+        // Hold a weak count while user code runs (as the release path
+        // does): the value may drop the last `Weak` to its own object, and
+        // the object's count may reach zero meanwhile (a self-cycle).
+        header.inc_weak();
         // Weak references made by finalizers die before the value does.
         // SAFETY: live.
         unsafe { crate::weak::clear_weakrefs(Some(heap), h) };
@@ -51,9 +56,49 @@ pub(crate) fn delete_garbage(
         // owned by a garbage value, so no `&T` from a handle outside the
         // garbage can be live.
         unsafe { header::drop_value_reporting(Some(heap), h) };
+        header.dec_weak();
+        // The last handle to `h` may be gone (dropped by a value cleared
+        // before, or just now): free it at once instead of queueing it for
+        // the end of the collection. If it still has handles, the value
+        // holding the last of them frees it when it is dropped
+        // (`trashcan::release_spent`).
+        // SAFETY: live (the hold above kept it), strong count checked.
+        if header.strong() == 0 && !unsafe { crate::trashcan::release_spent(h) } {
+            crate::trashcan::defer(&heap.release_queue, h);
+        }
         n += 1;
     }
     n
+}
+
+/// Marks the heap as deleting garbage (`Heap::deleting_garbage`) for the
+/// duration of the loop above. A garbage object whose count reaches zero
+/// meanwhile is not queued; the loop frees it when it gets to it. If the
+/// loop unwinds instead (it catches the panics of values and weak
+/// callbacks, so this is a last resort), the objects it did not reach and
+/// that have no handle left are queued, as they would have been.
+struct Deleting<'a> {
+    heap: &'a Heap,
+    garbage: &'a List,
+}
+
+impl<'a> Deleting<'a> {
+    fn begin(heap: &'a Heap, garbage: &'a List) -> Self {
+        heap.deleting_garbage.set(true);
+        Deleting { heap, garbage }
+    }
+}
+
+impl Drop for Deleting<'_> {
+    fn drop(&mut self) {
+        self.heap.deleting_garbage.set(false);
+        for h in self.garbage.to_vec() {
+            // SAFETY: linked objects are live.
+            if unsafe { hdr(h) }.strong() == 0 {
+                crate::trashcan::defer(&self.heap.release_queue, h);
+            }
+        }
+    }
 }
 
 /// Releases the objects of `list` whose last handle went away during this
