@@ -83,7 +83,7 @@ impl List {
         self.node(unsafe { links(h) }.next.get())
     }
 
-    /// The object before `h` in this list, if any (for validation).
+    /// The object before `h` in this list, if any.
     ///
     /// # Safety
     /// `h` must be linked into this list.
@@ -194,7 +194,8 @@ impl List {
         front
     }
 
-    /// Collects the objects into a vector (for introspection and tests).
+    /// Collects the objects into a vector, following `next` links only
+    /// (so that `validate` can check the `prev` links against it).
     pub fn to_vec(&self) -> Vec<NonNull<Header>> {
         let mut v = Vec::new();
         let mut cur = self.first();

@@ -569,7 +569,7 @@ impl Drop for Watcher {
 /// was cleared (registered by the last member's Drop), the others before.
 #[test]
 fn a_callback_registered_on_cleared_garbage_runs_once_when_the_object_goes() {
-    let _n = no_stress();
+    no_stress();
     NOTES.with(|n| n.borrow_mut().clear());
     let ring: Vec<_> = (1..=3)
         .map(|id| {
