@@ -38,7 +38,7 @@ pub(crate) fn handle_resurrected_objects(
     old: &List,
 ) -> Option<Anomaly> {
     reachability::clear_scratch_flags(garbage);
-    let anomaly = reachability::deduce_unreachable(garbage, still).anomaly;
+    let anomaly = reachability::deduce_unreachable(garbage, still, false).anomaly;
     // What is left in `garbage` was found reachable: resurrected.
     garbage.merge_into(old);
     anomaly

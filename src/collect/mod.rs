@@ -84,6 +84,20 @@ impl<'h> Collection<'h> {
         c
     }
 
+    /// Clears COLLECTING from objects outside the set that a full
+    /// collection's first walk marked (reachability.rs,
+    /// `update_and_subtract_refs`): objects a `Trace` impl tracked or
+    /// unfroze while being traced. At this point no member of the set is
+    /// in the heap's own lists, so every marked object there is a stray.
+    fn clear_strays(&self) {
+        for l in self.heap.all_lists() {
+            for h in l.to_vec() {
+                // SAFETY: linked objects are live.
+                unsafe { hdr(h) }.clear(flag::COLLECTING);
+            }
+        }
+    }
+
     fn old_list(&self) -> &List {
         &self.heap.gens[self.old].list
     }
@@ -171,8 +185,14 @@ fn run_phases(c: &Collection<'_>, generation: usize) -> Outcome {
     let mut out = Outcome::default();
 
     // 1-3. update_refs, subtract_refs, move_unreachable: split `young` into
-    //      reachable and unreachable.
-    let found = reachability::deduce_unreachable(&c.young, &c.unreachable);
+    //      reachable and unreachable. A full collection does steps 1 and 2
+    //      in one walk (`update_and_subtract_refs`), and then clears the
+    //      mark of any object a Trace impl tracked meanwhile.
+    let whole_heap = generation == NUM_GENERATIONS - 1;
+    let found = reachability::deduce_unreachable(&c.young, &c.unreachable, whole_heap);
+    if found.strays {
+        c.clear_strays();
+    }
     crate::validate::debug_validate(&c.young, flag::SCRATCH, "move_unreachable (reachable)");
     crate::validate::debug_validate(
         &c.unreachable,
