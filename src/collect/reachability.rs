@@ -55,11 +55,11 @@ pub(crate) fn trace_object(h: NonNull<Header>, sink: &mut dyn Sink) -> bool {
 /// another, each a cache miss once the list outgrows the cache, while the
 /// loads of a vector's objects are independent and overlap. CPython walks
 /// the list three times; we walk it once, from both ends at once
-/// (`List::to_vec_visiting`). (Measured: with the 48-byte tracked header,
-/// a single walk of a 1M-object tree took 22 to 34 ms of the full
-/// collection's 60, the two-ended walk 9 to 11; RC_TIMING instrumentation
-/// of `compare --child refcycle FULL 1000000`, docs/performance.md.) (Measured: a full collection of
-/// a 1M-object tree spent most of its time in the three walks.)
+/// (`List::to_vec_visiting`). (Measured: a full collection of a 1M-object
+/// tree spent most of its time in CPython's three walks; with the 48-byte
+/// tracked header, a one-ended walk took 22 to 34 ms, the two-ended one 9
+/// to 11 ms, timed in `compare --child refcycle FULL 1000000`;
+/// docs/performance.md.)
 pub(crate) fn update_refs(young: &List) -> Vec<NonNull<Header>> {
     young.to_vec_visiting(|h| {
         // SAFETY: linked objects are live and of tracked types (header
@@ -78,6 +78,19 @@ struct SubtractSink {
     /// given it when first reported, and counted here.
     whole_heap: bool,
     early: usize,
+}
+
+impl SubtractSink {
+    /// Step 2 for one object: its trace's handles are subtracted. An
+    /// object whose trace panics is marked OPAQUE (treated as referenced
+    /// from outside).
+    fn subtract(&mut self, h: NonNull<Header>) {
+        self.current = h;
+        if !trace_object(h, self) {
+            // SAFETY: the set's objects are live (releases are deferred).
+            unsafe { hdr(h) }.set(flag::OPAQUE);
+        }
+    }
 }
 
 /// Step 1 for one object: `gc_refs = strong`, and the set's mark.
@@ -147,11 +160,7 @@ pub(crate) fn subtract_refs(objects: &[NonNull<Header>]) -> Option<Anomaly> {
         early: 0,
     };
     for &h in objects {
-        sink.current = h;
-        if !trace_object(h, &mut sink) {
-            // SAFETY: the set's objects are live (releases are deferred).
-            unsafe { hdr(h) }.set(flag::OPAQUE);
-        }
+        sink.subtract(h);
     }
     sink.anomaly
 }
@@ -308,10 +317,7 @@ pub(crate) fn update_and_subtract_refs(
             // SAFETY: linked, so of a tracked type (header invariant 4).
             unsafe { init_refs(h, header) };
         }
-        sink.current = h;
-        if !trace_object(h, &mut sink) {
-            header.set(flag::OPAQUE);
-        }
+        sink.subtract(h);
     });
     let strays = sink.early != reached_early;
     (objects, sink.anomaly, strays)
