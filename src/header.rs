@@ -298,11 +298,22 @@ pub(crate) unsafe fn hdr<'a>(h: NonNull<Header>) -> &'a Header {
 /// TRACKED, and of every member of a collection).
 #[inline]
 pub(crate) unsafe fn head<'a>(h: NonNull<Header>) -> &'a GcHead {
-    // SAFETY: per invariant 4 the GcHead is the HEAD_SIZE bytes before the
-    // header, in the same allocation, and `h` carries the provenance of
-    // the whole allocation (invariant 1). It is only accessed through
-    // shared references (its fields are Cells).
-    unsafe { &*h.as_ptr().byte_sub(HEAD_SIZE).cast::<GcHead>() }
+    // SAFETY: live (caller); only read through shared references (Cells).
+    unsafe { &*head_ptr(h) }
+}
+
+/// A pointer to the [`GcHead`] of a tracked type's object: the start of
+/// its allocation, with the provenance of the whole allocation (made from
+/// `h`, never from a reference to a field), so it can reach the links,
+/// the header and the value.
+///
+/// # Safety
+/// As [`head`].
+#[inline]
+pub(crate) unsafe fn head_ptr(h: NonNull<Header>) -> *mut GcHead {
+    // SAFETY: the GcHead is HEAD_SIZE bytes before the header in the same
+    // allocation (invariant 4), and `h` carries its provenance (invariant 1).
+    unsafe { h.as_ptr().byte_sub(HEAD_SIZE) }.cast()
 }
 
 /// The collector's scratch count of a tracked type's object.
@@ -440,12 +451,11 @@ impl<T: crate::Trace + 'static> GcBox<T> {
     /// `h` satisfies invariant 1 for this `T`.
     unsafe fn value_cell(h: NonNull<Header>) -> *mut std::mem::ManuallyDrop<T> {
         if T::NEEDS_TRACE {
-            // SAFETY: a TrackedBox<T> whose header is HEAD_SIZE bytes in
-            // (invariants 1 and 4); no reference is made on the way.
-            unsafe {
-                let p = h.as_ptr().byte_sub(HEAD_SIZE).cast::<TrackedBox<T>>();
-                std::cell::UnsafeCell::raw_get(std::ptr::addr_of!((*p).value))
-            }
+            // SAFETY: a TrackedBox<T> starts at its GcHead (invariants 1
+            // and 4); no reference is made on the way.
+            let p = unsafe { head_ptr(h) }.cast::<TrackedBox<T>>();
+            // SAFETY: as above.
+            unsafe { std::cell::UnsafeCell::raw_get(std::ptr::addr_of!((*p).value)) }
         } else {
             let p = h.as_ptr().cast::<UntrackedBox<T>>();
             // SAFETY: an UntrackedBox<T> starting at its header (invariant 1).
@@ -482,18 +492,19 @@ impl<T: crate::Trace + 'static> GcBox<T> {
         unsafe { std::mem::ManuallyDrop::drop(&mut *Self::value_cell(h)) }
     }
 
+    /// Frees the box. `h` came from `Box::into_raw` in `alloc` for this
+    /// T, offset as `alloc` offsets it (invariants 1 and 4), and nothing
+    /// reaches it any more (invariant 2). The value is ManuallyDrop, so
+    /// this frees memory without dropping it again.
     unsafe fn free_erased(h: NonNull<Header>) {
-        // SAFETY: `h` came from Box::into_raw in `alloc` for this T, offset
-        // as `alloc` offsets it (invariants 1 and 4), and nothing reaches
-        // it any more (invariant 2). The value is ManuallyDrop, so this
-        // frees memory without dropping it again.
-        unsafe {
-            if T::NEEDS_TRACE {
-                let p = h.as_ptr().byte_sub(HEAD_SIZE).cast::<TrackedBox<T>>();
-                drop(Box::from_raw(p));
-            } else {
-                drop(Box::from_raw(h.as_ptr().cast::<UntrackedBox<T>>()));
-            }
+        if T::NEEDS_TRACE {
+            // SAFETY: the box starts at the GcHead (see above).
+            let p = unsafe { head_ptr(h) }.cast::<TrackedBox<T>>();
+            // SAFETY: `p` is the pointer `alloc` boxed (see above).
+            drop(unsafe { Box::from_raw(p) });
+        } else {
+            // SAFETY: an UntrackedBox starts at its header (see above).
+            drop(unsafe { Box::from_raw(h.as_ptr().cast::<UntrackedBox<T>>()) });
         }
     }
 }

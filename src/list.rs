@@ -8,7 +8,7 @@
 use std::cell::Cell;
 use std::ptr::{self, NonNull};
 
-use crate::header::{head, Header, HEAD_SIZE};
+use crate::header::{head, head_ptr, Header, HEAD_SIZE};
 
 /// The two link words at the start of a tracked object's
 /// [`GcHead`](crate::header::GcHead), [`HEAD_SIZE`] bytes before its
@@ -223,9 +223,8 @@ unsafe fn links<'a>(h: NonNull<Header>) -> &'a Links {
 /// # Safety
 /// `h` must be live and of a tracked type (header invariant 4).
 unsafe fn links_ptr(h: NonNull<Header>) -> *const Links {
-    // SAFETY: the links start the GcHead, HEAD_SIZE bytes before the
-    // header in the same allocation (invariant 4).
-    unsafe { h.as_ptr().byte_sub(HEAD_SIZE).cast::<Links>() }
+    // SAFETY: forwarded; the links are the GcHead's first field (repr(C)).
+    unsafe { head_ptr(h) }.cast::<Links>()
 }
 
 /// Unlinks `h` from whatever list holds it and nulls its links.

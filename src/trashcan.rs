@@ -83,9 +83,9 @@ fn release_in(heap: &Heap, h: NonNull<Header>) {
 /// finalizer for a dropped value, no list to leave, no value to drop).
 /// Returns `false`, doing nothing, for any other object.
 ///
-/// The object may be referenced only by collector structures that hold
-/// tracked objects (the collection's lists and their snapshots), and it is
-/// not tracked, so none of them can reach it afterwards.
+/// The collection's lists and their snapshots reach only tracked objects
+/// (the invariant stated on `collect::Collection`), and this one is not
+/// tracked, so none of them can reach it afterwards.
 ///
 /// # Safety
 /// `h` must be live with strong count zero.

@@ -46,6 +46,13 @@ use verify::{Anomaly, Survey};
 /// in `finalizers`; `young` (promoted in step 4) and `still` are empty.
 /// `trashcan::release_outside_collection` relies on it to release, there,
 /// only objects outside these lists.
+///
+/// The phases' snapshots of these lists (vectors of their objects) never
+/// read an entry after its object was untracked: `release_zeroed` reads
+/// each entry once, and `delete_garbage` consumes the garbage's snapshot
+/// before its loop untracks anything. So no collection structure reaches
+/// an untracked object, which `trashcan::release_spent` relies on to free
+/// one mid-collection.
 pub(crate) struct Collection<'h> {
     heap: &'h Heap,
     /// Where survivors go: the next older generation (or the oldest).
