@@ -122,18 +122,23 @@ pub fn arity(vm: &Vm, name: &str, args: &Args, min: usize, max: usize) -> PyResu
         format!("{name}() takes exactly one argument ({n} given)")
     } else if min == max {
         format!("{name} expected {min} argument{}, got {n}", plural(min))
-    } else if n < min {
-        format!(
-            "{name} expected at least {min} argument{}, got {n}",
-            plural(min)
-        )
     } else {
-        format!(
-            "{name} expected at most {max} argument{}, got {n}",
-            plural(max)
-        )
+        out_of_range(name, n, min, max)
     };
     Err(vm.type_error(msg))
+}
+
+/// CPython's `expected at least/at most N arguments, got n`.
+fn out_of_range(name: &str, n: usize, min: usize, max: usize) -> String {
+    let (bound, limit) = if n < min {
+        ("least", min)
+    } else {
+        ("most", max)
+    };
+    format!(
+        "{name} expected at {bound} {limit} argument{}, got {n}",
+        plural(limit)
+    )
 }
 
 fn plural(n: usize) -> &'static str {
@@ -158,16 +163,8 @@ pub fn method_arity(vm: &Vm, name: &str, args: &Args, min: usize, max: usize) ->
         format!("{name}() takes no arguments ({n} given)")
     } else if min == max && min == 1 {
         format!("{name}() takes exactly one argument ({n} given)")
-    } else if n < min {
-        format!(
-            "{name} expected at least {min} argument{}, got {n}",
-            plural(min)
-        )
     } else {
-        format!(
-            "{name} expected at most {max} argument{}, got {n}",
-            plural(max)
-        )
+        out_of_range(name, n, min, max)
     };
     Err(vm.type_error(msg))
 }
