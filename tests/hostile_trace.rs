@@ -292,14 +292,14 @@ fn trace_that_allocates_during_an_introspection_walk_leaves_a_consistent_heap() 
 // Cloning
 // ---------------------------------------------------------------------------
 
-/// A ring whose first member's first trace stores a clone of its child
-/// (id 2) in `KEPT`, collected by `collect_once`: nothing is dropped, and
-/// `reports` reports are made.
-fn clone_once_keeps_the_cycle(collect_once: fn() -> usize, reports_expected: usize) {
+/// A ring `1 -> 2 -> 3 -> 1` whose member `cloner` (an index) stores a
+/// clone of its child in `KEPT` on its first trace, collected by
+/// `collect_once`: nothing is dropped, and `reports` reports are made.
+fn clone_once_keeps_the_cycle(cloner: usize, collect_once: fn() -> usize, reports_expected: usize) {
     support::no_stress();
     let reports = capture_unraisable();
     let ring = tricky_ring(&[1, 2, 3]);
-    set_mode(&ring[0], Mode::CloneOnce);
+    set_mode(&ring[cloner], Mode::CloneOnce);
     drop(ring);
     assert_eq!(collect_once(), 0);
     assert!(drops().is_empty(), "the clone made the cycle reachable");
@@ -309,10 +309,15 @@ fn clone_once_keeps_the_cycle(collect_once: fn() -> usize, reports_expected: usi
         assert_eq!(r.context, "collection");
         assert!(r.message.contains("Tricky"), "{r:?}");
     }
-    let two = kept()[0].clone();
-    assert_eq!(two.id, 2);
-    assert_eq!(two.children.borrow()[0].id, 3, "intact");
-    drop(two);
+    let child = kept()[0].clone();
+    let ids = [1, 2, 3];
+    assert_eq!(child.id, ids[(cloner + 1) % 3]);
+    assert_eq!(
+        child.children.borrow()[0].id,
+        ids[(cloner + 2) % 3],
+        "intact"
+    );
+    drop(child);
     assert_consistent();
     clear_kept();
     assert_eq!(collect(), 3);
@@ -325,16 +330,27 @@ fn clone_once_keeps_the_cycle(collect_once: fn() -> usize, reports_expected: usi
 /// reports, keeping the cycle.
 #[test]
 fn trace_that_stores_a_clone_of_a_child_keeps_the_whole_cycle_alive() {
-    clone_once_keeps_the_cycle(|| refcycle::collect_generation(0), 1);
+    clone_once_keeps_the_cycle(0, || refcycle::collect_generation(0), 1);
 }
 
-/// A full collection reads an object's count when the object is first
-/// reported (`update_and_subtract_refs`), here after the clone was made:
-/// it sees the clone as a handle from outside, and keeps the cycle without
-/// a report.
+/// A full collection reads an object's count when its walk reaches the
+/// object or when the object is first reported, whichever comes first
+/// (`update_and_subtract_refs`); the walk starts at the youngest object.
+/// Here the cloner is 1, the oldest: the walk has read 2's count before
+/// 1's trace makes the clone, so the clone is a handle the garbage does
+/// not report, as in a young collection.
 #[test]
-fn trace_that_stores_a_clone_before_a_full_collection_reads_the_count_keeps_the_cycle() {
-    clone_once_keeps_the_cycle(collect, 0);
+fn trace_that_clones_a_child_whose_count_a_full_collection_has_read_keeps_the_cycle() {
+    clone_once_keeps_the_cycle(0, collect, 1);
+}
+
+/// Here the cloner is 3, the youngest, traced first: its child 1 is not
+/// reached yet, and its count is read when 3's trace reports it, after the
+/// clone. The clone then counts as a handle from outside, and the cycle is
+/// kept without a report.
+#[test]
+fn trace_that_clones_a_child_before_a_full_collection_reads_its_count_keeps_the_cycle() {
+    clone_once_keeps_the_cycle(2, collect, 0);
 }
 
 #[test]

@@ -84,7 +84,11 @@ impl<'h> Collection<'h> {
             let next = &heap.gens[generation + 1].count;
             next.set(next.get() + 1);
         }
-        for g in &heap.gens[..=generation] {
+        // Oldest first, so that `young` is in allocation order (CPython
+        // appends generations 0..k to generation k, which puts the
+        // youngest objects between older ones). Collections keep their
+        // survivors' order too (`reachability::move_unreachable`).
+        for g in heap.gens[..=generation].iter().rev() {
             g.count.set(0);
             g.list.merge_into(&c.young);
         }

@@ -49,19 +49,14 @@ pub(crate) fn trace_object(h: NonNull<Header>, sink: &mut dyn Sink) -> bool {
 }
 
 /// Step 1, `update_refs`: `gc_refs = strong` and mark the set. Returns
-/// the set's objects in list order, for the next two steps.
+/// the set's objects youngest first, for the next two steps.
 ///
 /// Why a vector: walking a linked list is one dependent load after
 /// another, each a cache miss once the list outgrows the cache, while the
 /// loads of a vector's objects are independent and overlap. CPython walks
-/// the list three times; we walk it once, from both ends at once
-/// (`List::to_vec_visiting`). (Measured: a full collection of a 1M-object
-/// tree spent most of its time in CPython's three walks; with the 48-byte
-/// tracked header, a one-ended walk took 22 to 34 ms, the two-ended one 9
-/// to 11 ms, timed in `compare --child refcycle FULL 1000000`;
-/// docs/performance.md.)
+/// the list three times; we walk it once (`List::youngest_first`).
 pub(crate) fn update_refs(young: &List) -> Vec<NonNull<Header>> {
-    young.to_vec_visiting(|h| {
+    young.youngest_first(|h| {
         // SAFETY: linked objects are live and of tracked types (header
         // invariant 4).
         unsafe { init_refs(h, hdr(h)) };
@@ -165,35 +160,56 @@ pub(crate) fn subtract_refs(objects: &[NonNull<Header>]) -> Option<Anomaly> {
     sink.anomaly
 }
 
-struct ReachableSink<'a> {
-    young: &'a List,
+/// Step 3's marking: a reported child in the set that is not known
+/// reachable yet becomes so (COLLECTING cleared) and goes on the stack, to
+/// be traced in turn.
+struct ReachableSink {
     blind: bool,
-    /// The scan's queue: objects moved back from `unreachable` to the end
-    /// of `young` are appended, so that the scan reaches them again.
-    queue: &'a mut Vec<NonNull<Header>>,
+    stack: Vec<NonNull<Header>>,
+    /// Objects found reachable so far (strays included; see
+    /// `move_unreachable`).
+    marked: usize,
+    anomaly: Option<Anomaly>,
 }
 
-impl Sink for ReachableSink<'_> {
+impl ReachableSink {
+    /// Marks `root` (held from outside the set) and everything it reaches.
+    fn mark_from(&mut self, root: NonNull<Header>) {
+        // SAFETY: the caller passes an object of the set, which is live.
+        unsafe { hdr(root) }.clear(flag::COLLECTING);
+        self.marked += 1;
+        self.stack.push(root);
+        while let Some(h) = self.stack.pop() {
+            // SAFETY: listed or reported objects of the set are live.
+            let header = unsafe { hdr(h) };
+            // An object that was already opaque in subtract_refs subtracted
+            // nothing from its children, so they look externally held and
+            // being blind again now is harmless. Only an object that could
+            // report its children then and cannot now is a problem.
+            let was_opaque = header.has(flag::OPAQUE);
+            self.blind = false;
+            if (!trace_object(h, self) || self.blind) && !was_opaque && self.anomaly.is_none() {
+                self.anomaly = Some(Anomaly::everything(format!(
+                    "the Trace impl of {} could not report its handles while the \
+                     collector was marking reachable objects",
+                    header.type_name()
+                )));
+            }
+            header.clear(flag::OPAQUE);
+        }
+    }
+}
+
+impl Sink for ReachableSink {
     fn strong(&mut self, target: NonNull<Header>, _handle: *const ()) {
         // SAFETY: a reported handle's target is live.
         let t = unsafe { hdr(target) };
-        if !t.has(flag::COLLECTING) {
-            return; // outside the set, or already known reachable
+        if t.has(flag::COLLECTING) {
+            t.clear(flag::COLLECTING);
+            self.marked += 1;
+            self.stack.push(target);
         }
-        // SAFETY: in the set, so of a tracked type (header invariant 4).
-        let refs = unsafe { gc_refs(target) };
-        if t.has(flag::UNREACHABLE) {
-            // Tentatively unreachable, but reachable after all: back to
-            // the end of `young`, where the scan will reach it again.
-            // SAFETY: UNREACHABLE objects are linked in `unreachable`.
-            unsafe { list::move_to(target, self.young) };
-            t.clear(flag::UNREACHABLE);
-            refs.set(1);
-            self.queue.push(target);
-        } else if refs.get() == 0 {
-            // Not scanned yet: make sure the scan sees it as reachable.
-            refs.set(1);
-        }
+        // Otherwise: outside the set, or already known reachable.
     }
 
     fn opaque(&mut self) {
@@ -217,66 +233,83 @@ pub(crate) struct Deduced {
 /// Step 3, `move_unreachable`: split `young` into reachable (stays, with
 /// COLLECTING cleared) and unreachable (moved, COLLECTING|UNREACHABLE).
 ///
+/// Objects with `gc_refs > 0` are held from outside the set; they, and
+/// everything they reach, are reachable. The scan goes through `objects`
+/// (`young`'s objects youngest first, from step 1) and marks from each
+/// such object in turn, depth first with an explicit stack: a reachable
+/// object loses COLLECTING when it is first found and is traced exactly
+/// once. An object the scan meets with `gc_refs == 0`, still marked
+/// COLLECTING, is only *tentatively* unreachable (an object met later may
+/// reach it): it is noted, and after the scan the noted objects still
+/// marked are the garbage, moved to `unreachable` in list order. That is
+/// the set, and the order, CPython's `move_unreachable` finds.
+///
+/// CPython moves each tentative object to `unreachable` at once, and back
+/// to the end of `young` when something reaches it, so an object listed
+/// before its referrer is moved twice and looked at three times; here it
+/// is noted once, and survivors keep their order. The scan starts at the
+/// youngest end, where the objects held by the program's locals usually
+/// are (a structure built bottom-up is held by its last object), and
+/// stops as soon as every object of the set is marked: the noted objects
+/// are then not looked at again. (Measured: docs/performance.md,
+/// "What changed".)
+///
+/// `strays`: objects outside the set may carry COLLECTING (see
+/// `update_and_subtract_refs`). The marking then clears it on those it
+/// reaches, which is harmless (they are live), but the count of marked
+/// objects no longer says how many of the set were found, so the scan
+/// does not stop early.
+///
 /// The anomaly says a reachable object could not report its children
 /// (they might then look unreachable while they are not). The counts save
 /// the driver a walk of either list (CPython calls `gc_list_size`).
-///
-/// `objects` are `young`'s objects in list order (from `update_refs`);
-/// the scan follows them instead of the links, appending what it moves
-/// back to `young`, so it visits exactly what a walk of the list would.
 pub(crate) fn move_unreachable(
-    young: &List,
-    mut objects: Vec<NonNull<Header>>,
+    objects: Vec<NonNull<Header>>,
     unreachable: &List,
+    strays: bool,
 ) -> Deduced {
-    let mut anomaly = None;
-    let mut reachable = 0;
-    let mut moved = Vec::new();
-    let mut i = 0;
-    while let Some(&h) = objects.get(i) {
-        i += 1;
+    let mut sink = ReachableSink {
+        blind: false,
+        stack: Vec::new(),
+        marked: 0,
+        anomaly: None,
+    };
+    let mut tentative = Vec::new();
+    for &h in &objects {
         // SAFETY: the set's objects are live (releases are deferred).
         let header = unsafe { hdr(h) };
+        if !header.has(flag::COLLECTING) {
+            continue; // already found reachable
+        }
         // SAFETY: in the set, so of a tracked type (header invariant 4).
         if unsafe { gc_refs(h) }.get() > 0 || header.has(flag::OPAQUE) {
-            // An object that was already opaque in subtract_refs subtracted
-            // nothing from its children, so they look externally held and
-            // being blind again now is harmless. Only an object that could
-            // report its children then and cannot now is a problem.
-            let was_opaque = header.has(flag::OPAQUE);
-            let mut sink = ReachableSink {
-                young,
-                blind: false,
-                queue: &mut objects,
-            };
-            if (!trace_object(h, &mut sink) || sink.blind) && !was_opaque {
-                anomaly = anomaly.or_else(|| {
-                    Some(Anomaly::everything(format!(
-                        "the Trace impl of {} could not report its handles while the \
-                         collector was marking reachable objects",
-                        header.type_name()
-                    )))
-                });
+            sink.mark_from(h);
+            if sink.marked == objects.len() && !strays {
+                tentative.clear(); // all of them were reached after all
+                break;
             }
-            reachable += 1;
-            header.clear(flag::COLLECTING | flag::OPAQUE);
         } else {
-            // SAFETY: `h` is linked into `young` (it is visited once while
-            // there: a moved object comes back only through the queue).
-            unsafe { list::move_to(h, unreachable) };
-            header.set(flag::UNREACHABLE);
-            moved.push(h);
+            tentative.push(h);
         }
     }
-    // What was moved back to `young` is reachable after all; the rest is
-    // `unreachable`, in the order it was moved there.
-    // SAFETY: the set's objects are live.
-    moved.retain(|&h| unsafe { hdr(h) }.has(flag::UNREACHABLE));
+    // The tentative objects nothing reached are the garbage, in list order.
+    tentative.reverse();
+    tentative.retain(|&h| {
+        // SAFETY: the set's objects are live.
+        let header = unsafe { hdr(h) };
+        if !header.has(flag::COLLECTING) {
+            return false;
+        }
+        // SAFETY: `h` is in the set, so linked into `young`.
+        unsafe { list::move_to(h, unreachable) };
+        header.set(flag::UNREACHABLE);
+        true
+    });
     Deduced {
-        anomaly,
-        reachable,
-        unreachable: moved,
-        strays: false,
+        anomaly: sink.anomaly,
+        reachable: objects.len() - tentative.len(),
+        unreachable: tentative,
+        strays,
     }
 }
 
@@ -308,7 +341,7 @@ pub(crate) fn update_and_subtract_refs(
         early: 0,
     };
     let mut reached_early = 0;
-    let objects = young.to_vec_visiting(|h| {
+    let objects = young.youngest_first(|h| {
         // SAFETY: linked objects are live.
         let header = unsafe { hdr(h) };
         if header.has(flag::COLLECTING) {
@@ -334,9 +367,8 @@ pub(crate) fn deduce_unreachable(young: &List, unreachable: &List, whole_heap: b
         let a = subtract_refs(&objects);
         (objects, a, false)
     };
-    let mut found = move_unreachable(young, objects, unreachable);
+    let mut found = move_unreachable(objects, unreachable, strays);
     found.anomaly = a.or(found.anomaly);
-    found.strays = strays;
     found
 }
 
