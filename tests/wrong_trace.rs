@@ -332,6 +332,69 @@ fn handle_visited_twice_does_not_clear_an_externally_held_object() {
     assert_ordinary_cycle_is_collected(20, 21);
 }
 
+/// Reports `to` twice when `twice` is set, once otherwise.
+struct Pair {
+    id: u64,
+    twice: bool,
+    to: RefCell<Option<Gc<Pair>>>,
+}
+
+impl Trace for Pair {
+    fn trace(&self, visitor: &mut Visitor<'_>) {
+        self.to.trace(visitor);
+        if self.twice {
+            self.to.trace(visitor);
+        }
+    }
+}
+
+impl Drop for Pair {
+    fn drop(&mut self) {
+        log_drop(self.id);
+    }
+}
+
+#[test]
+fn a_duplicate_that_balances_the_counts_is_caught_by_verify_garbage() {
+    // x -> y reported twice, y -> x once, and y also held by a local. The
+    // double report cancels the local's count without going below zero, so
+    // the counts of both objects check out; only the duplicate address
+    // tells the lie.
+    support::no_stress();
+    let reports = capture_unraisable();
+    let pair = |id, twice| {
+        Gc::new(Pair {
+            id,
+            twice,
+            to: RefCell::new(None),
+        })
+    };
+    let x = pair(1, true);
+    let y = pair(2, false);
+    *x.to.borrow_mut() = Some(y.clone());
+    *y.to.borrow_mut() = Some(x.clone());
+    drop(x);
+    assert_eq!(collect(), 0);
+    assert!(drops().is_empty());
+    assert_eq!(y.id, 2, "not cleared");
+    {
+        let r = reports.borrow();
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(
+            r[0].message
+                .contains("wrong_trace::Pair reported the same handle twice"),
+            "{:?}",
+            r[0]
+        );
+    }
+    let x = y.to.borrow_mut().take().expect("intact");
+    assert_eq!(x.id, 1);
+    drop(x);
+    drop(y);
+    assert_dropped_once([1, 2]);
+    assert_ordinary_cycle_is_collected(20, 21);
+}
+
 #[test]
 fn ordinary_cycle_is_collected_while_a_lying_trace_impl_is_alive() {
     support::no_stress();

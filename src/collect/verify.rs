@@ -47,12 +47,10 @@ impl Anomaly {
     }
 }
 
-/// One strong edge into the garbage: (handle address, target, reporter).
-type Edge = (usize, NonNull<Header>, NonNull<Header>);
-
+/// Counts the handles the garbage reports to each garbage object (in its
+/// `gc_refs`) and keeps their addresses, for the duplicate check.
 struct VerifySink {
-    reporter: NonNull<Header>,
-    edges: Vec<Edge>,
+    handles: Vec<usize>,
     blind: bool,
     weak_handles: bool,
 }
@@ -65,7 +63,7 @@ impl Sink for VerifySink {
             // SAFETY: garbage, so of a tracked type (header invariant 4).
             let refs = unsafe { gc_refs(target) };
             refs.set(refs.get().saturating_add(1));
-            self.edges.push((handle as usize, target, self.reporter));
+            self.handles.push(handle as usize);
         }
     }
 
@@ -76,6 +74,27 @@ impl Sink for VerifySink {
     fn opaque(&mut self) {
         self.blind = true;
     }
+}
+
+/// One strong edge into the garbage: (handle address, target, reporter).
+type Edge = (usize, NonNull<Header>, NonNull<Header>);
+
+/// Collects the edges into the garbage, to name the suspects once the
+/// check has failed.
+struct EdgeSink {
+    reporter: NonNull<Header>,
+    edges: Vec<Edge>,
+}
+
+impl Sink for EdgeSink {
+    fn strong(&mut self, target: NonNull<Header>, handle: *const ()) {
+        // SAFETY: a reported handle's target is live.
+        if unsafe { hdr(target) }.has(flag::UNREACHABLE) {
+            self.edges.push((handle as usize, target, self.reporter));
+        }
+    }
+
+    fn opaque(&mut self) {}
 }
 
 /// What the garbage holds, noted while verifying it, so that the driver
@@ -124,38 +143,25 @@ pub(crate) fn verify_garbage(
         unsafe { gc_refs(h) }.get() == 0
     }));
     let mut sink = VerifySink {
-        reporter: NonNull::dangling(),
-        edges: Vec::with_capacity(objects.len()),
+        handles: Vec::with_capacity(objects.len()),
         blind: false,
         weak_handles: false,
     };
     let mut suspects = Vec::new();
     let mut message = None;
     for &h in &objects {
-        sink.reporter = h;
         sink.blind = false;
         if !trace_object(h, &mut sink) || sink.blind {
             suspects.push(h);
             message.get_or_insert_with(|| format!("the Trace impl of {} failed", name(h)));
         }
     }
-    let mut edges = sink.edges;
-    if has_duplicate_handles(&edges) {
-        edges.sort_unstable_by_key(|e| e.0);
-    }
-    for pair in edges.windows(2).filter(|w| w[0].0 == w[1].0) {
-        suspects.extend([pair[0].1, pair[0].2, pair[1].2]);
-        message.get_or_insert_with(|| {
-            format!(
-                "the Trace impl of {} reported the same handle twice",
-                name(pair[1].2)
-            )
-        });
-    }
+    let duplicates = has_duplicate_handles(&sink.handles);
     let mut survey = Survey {
         weak_handles: sink.weak_handles,
         ..Survey::default()
     };
+    let mut miscounted = Vec::new();
     for &h in &objects {
         // SAFETY: live.
         let header = unsafe { hdr(h) };
@@ -164,8 +170,7 @@ pub(crate) fn verify_garbage(
         // SAFETY: garbage, so of a tracked type (header invariant 4).
         let reported = unsafe { gc_refs(h) }.get();
         if reported != header.strong() {
-            suspects.push(h);
-            suspects.extend(edges.iter().filter(|e| e.1 == h).map(|e| e.2));
+            miscounted.push(h);
             message.get_or_insert_with(|| {
                 format!(
                     "a {} in the garbage has {} handles but the garbage reports {} \
@@ -177,15 +182,62 @@ pub(crate) fn verify_garbage(
             });
         }
     }
+    if duplicates || !miscounted.is_empty() {
+        name_suspects(
+            &objects,
+            duplicates,
+            &miscounted,
+            &mut suspects,
+            &mut message,
+        );
+    }
     match message {
         None => Ok(Survey { objects, ..survey }),
         Some(m) => Err(Anomaly::suspect(m, suspects)),
     }
 }
 
-/// Whether some handle address was reported twice. When none was, the
-/// edges need no sorting (the duplicate scan over unsorted edges then
-/// finds nothing, correctly); they are sorted only to name the culprits.
+/// After a failed check: traces the garbage again, this time keeping who
+/// reported which handle to what, and adds the suspects: for a handle
+/// reported twice, its target and both reporters; for a miscounted
+/// object, the object and every object that reported a handle to it.
+/// A `Trace` impl that reports differently this time may leave some
+/// suspects unnamed; the message is kept either way, and an anomaly that
+/// names no suspect keeps the whole garbage alive.
+fn name_suspects(
+    objects: &[NonNull<Header>],
+    duplicates: bool,
+    miscounted: &[NonNull<Header>],
+    suspects: &mut Vec<NonNull<Header>>,
+    message: &mut Option<String>,
+) {
+    let mut sink = EdgeSink {
+        reporter: NonNull::dangling(),
+        edges: Vec::new(),
+    };
+    for &h in objects {
+        sink.reporter = h;
+        trace_object(h, &mut sink);
+    }
+    let mut edges = sink.edges;
+    if duplicates {
+        edges.sort_unstable_by_key(|e| e.0);
+        message.get_or_insert_with(|| {
+            let twice = edges.windows(2).find(|w| w[0].0 == w[1].0);
+            let reporter = twice.map_or("a garbage object".to_owned(), |w| name(w[1].2).to_owned());
+            format!("the Trace impl of {reporter} reported the same handle twice")
+        });
+        for pair in edges.windows(2).filter(|w| w[0].0 == w[1].0) {
+            suspects.extend([pair[0].1, pair[0].2, pair[1].2]);
+        }
+    }
+    for &h in miscounted {
+        suspects.push(h);
+        suspects.extend(edges.iter().filter(|e| e.1 == h).map(|e| e.2));
+    }
+}
+
+/// Whether some handle address was reported twice.
 ///
 /// Already increasing addresses (objects and their buffers allocated in
 /// list order) need nothing more. Otherwise two bitmaps, sixteen bits per
@@ -193,16 +245,16 @@ pub(crate) fn verify_garbage(
 /// `twice` the bits hit again. Only the addresses whose bit is in `twice`
 /// (the duplicates, and about one in sixteen others that share a bit) are
 /// sorted and compared. The bitmaps stay in the cache where a table of the
-/// addresses themselves would not: 200,000 edges take 2 x 512 KiB.
+/// addresses themselves would not: 200,000 handles take 2 x 512 KiB.
 /// (Rejected: sorting every edge list, measured at half of
 /// verify_garbage in a young collection of 300 objects; an open-addressing
 /// table of the addresses, 4 MiB for 200,000 edges, measured at 4.4 ms of
 /// a 32 ms collection of 100,000 two-object cycles; docs/performance.md.)
-fn has_duplicate_handles(edges: &[Edge]) -> bool {
-    if edges.windows(2).all(|w| w[0].0 < w[1].0) {
+fn has_duplicate_handles(handles: &[usize]) -> bool {
+    if handles.windows(2).all(|w| w[0] < w[1]) {
         return false;
     }
-    let bits = (edges.len() * 16).next_power_of_two().max(64);
+    let bits = (handles.len() * 16).next_power_of_two().max(64);
     let shift = usize::BITS - bits.trailing_zeros();
     // Fibonacci hashing of the address's significant bits: the bit's
     // word, and the bit in it.
@@ -213,7 +265,7 @@ fn has_duplicate_handles(edges: &[Edge]) -> bool {
     let mut seen = vec![0u64; bits / 64];
     let mut twice = vec![0u64; bits / 64];
     let mut clash = false;
-    for &(addr, _, _) in edges {
+    for &addr in handles {
         let (w, b) = bit(addr);
         if seen[w] & b != 0 {
             twice[w] |= b;
@@ -225,9 +277,9 @@ fn has_duplicate_handles(edges: &[Edge]) -> bool {
     if !clash {
         return false;
     }
-    let mut suspects: Vec<usize> = edges
+    let mut suspects: Vec<usize> = handles
         .iter()
-        .map(|e| e.0)
+        .copied()
         .filter(|&addr| {
             let (w, b) = bit(addr);
             twice[w] & b != 0
@@ -278,30 +330,23 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Edges with the given handle addresses (targets and reporters do not
-    /// matter to the check).
-    fn edges(addrs: &[usize]) -> Vec<Edge> {
-        let any = NonNull::dangling();
-        addrs.iter().map(|&a| (a, any, any)).collect()
-    }
-
     #[test]
     fn increasing_and_shuffled_addresses_without_repeats_pass() {
         let up: Vec<usize> = (1..=5_000).map(|i| i * 8).collect();
-        assert!(!has_duplicate_handles(&edges(&up)));
+        assert!(!has_duplicate_handles(&up));
         let mut shuffled = up.clone();
         shuffled.reverse();
         shuffled.swap(10, 4_000);
-        assert!(!has_duplicate_handles(&edges(&shuffled)));
+        assert!(!has_duplicate_handles(&shuffled));
     }
 
     #[test]
     fn a_repeated_address_is_found_wherever_it_is() {
         let mut addrs: Vec<usize> = (1..=5_000).rev().map(|i| i * 8).collect();
         addrs.push(8 * 2_500);
-        assert!(has_duplicate_handles(&edges(&addrs)));
+        assert!(has_duplicate_handles(&addrs));
         // Two equal addresses side by side in an otherwise increasing list.
-        assert!(has_duplicate_handles(&edges(&[8, 16, 16, 24])));
+        assert!(has_duplicate_handles(&[8, 16, 16, 24]));
     }
 
     proptest! {
@@ -322,7 +367,7 @@ mod tests {
             let mut sorted = addrs.clone();
             sorted.sort_unstable();
             let expected = sorted.windows(2).any(|w| w[0] == w[1]);
-            prop_assert_eq!(has_duplicate_handles(&edges(&addrs)), expected);
+            prop_assert_eq!(has_duplicate_handles(&addrs), expected);
         }
     }
 }
