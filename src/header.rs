@@ -42,8 +42,8 @@
 //!   4 COLLECTING  in the set of the collection under way (CPython's
 //!                 PREV_MASK_COLLECTING). set: update_refs; cleared: when
 //!                 found reachable, or when the collection ends.
-//!   5 UNREACHABLE tentatively unreachable (NEXT_MASK_UNREACHABLE).
-//!                 set/cleared: move_unreachable; cleared at the end.
+//!   5 UNREACHABLE in a collection's garbage (NEXT_MASK_UNREACHABLE).
+//!                 set: move_unreachable; cleared at the end.
 //!   6 OPAQUE      could not report its children this collection (a
 //!                 mutably borrowed RefCell, a panicking Trace).
 //!                 set: the collector's sinks; cleared at the end.
