@@ -59,6 +59,9 @@
 //!  11 USER_UNTRACKED  untracked by the user (`untrack`), so its release
 //!                 still counts as a tracked dealloc. set: untrack;
 //!                 cleared: track. read: release_now.
+//!  12 INNER_EDGES reported a handle to another object of the collected
+//!                 set in subtract_refs. set: subtract_refs; cleared:
+//!                 move_unreachable (reachable objects), or at the end.
 //! ```
 //!
 //! On 64-bit targets that is 48 bytes before the value of a tracked type
@@ -86,10 +89,11 @@ pub(crate) mod flag {
     pub const WEAK_CALLBACKS: u32 = 1 << 9;
     pub const LEGACY_HELD: u32 = 1 << 10;
     pub const USER_UNTRACKED: u32 = 1 << 11;
+    pub const INNER_EDGES: u32 = 1 << 12;
     /// Every flag.
-    pub const ALL: u32 = (1 << 12) - 1;
+    pub const ALL: u32 = (1 << 13) - 1;
     /// Flags that only mean something during one collection.
-    pub const SCRATCH: u32 = COLLECTING | UNREACHABLE | OPAQUE | LEGACY_HELD;
+    pub const SCRATCH: u32 = COLLECTING | UNREACHABLE | OPAQUE | LEGACY_HELD | INNER_EDGES;
 }
 
 /// Type-erased operations on a `GcBox<T>`, one static table per `T`.

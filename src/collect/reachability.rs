@@ -73,17 +73,26 @@ struct SubtractSink {
     /// given it when first reported, and counted here.
     whole_heap: bool,
     early: usize,
+    /// The object being traced reported a handle into the set.
+    inner: bool,
 }
 
 impl SubtractSink {
     /// Step 2 for one object: its trace's handles are subtracted. An
     /// object whose trace panics is marked OPAQUE (treated as referenced
-    /// from outside).
+    /// from outside); one that reports a handle into the set is marked
+    /// INNER_EDGES (step 3 need not trace the others).
     fn subtract(&mut self, h: NonNull<Header>) {
         self.current = h;
-        if !trace_object(h, self) {
-            // SAFETY: the set's objects are live (releases are deferred).
-            unsafe { hdr(h) }.set(flag::OPAQUE);
+        self.inner = false;
+        let traced = trace_object(h, self);
+        // SAFETY: the set's objects are live (releases are deferred).
+        let header = unsafe { hdr(h) };
+        if !traced {
+            header.set(flag::OPAQUE);
+        }
+        if self.inner {
+            header.set(flag::INNER_EDGES);
         }
     }
 }
@@ -111,6 +120,7 @@ impl Sink for SubtractSink {
             unsafe { init_refs(target, t) };
             self.early += 1;
         }
+        self.inner = true;
         // SAFETY: in the set, so of a tracked type (header invariant 4).
         let refs = unsafe { gc_refs(target) };
         match refs.get() {
@@ -153,6 +163,7 @@ pub(crate) fn subtract_refs(objects: &[NonNull<Header>]) -> Option<Anomaly> {
         anomaly: None,
         whole_heap: false,
         early: 0,
+        inner: false,
     };
     for &h in objects {
         sink.subtract(h);
@@ -182,6 +193,13 @@ impl ReachableSink {
         while let Some(h) = self.stack.pop() {
             // SAFETY: listed or reported objects of the set are live.
             let header = unsafe { hdr(h) };
+            if !header.has(flag::INNER_EDGES | flag::OPAQUE) {
+                // Step 2 saw it report no handle into the set. Any handle
+                // into the set it holds was therefore not subtracted, and
+                // its target counts it in `gc_refs`: the scan finds that
+                // target held from outside. Nothing to mark from here.
+                continue;
+            }
             // An object that was already opaque in subtract_refs subtracted
             // nothing from its children, so they look externally held and
             // being blind again now is harmless. Only an object that could
@@ -195,7 +213,7 @@ impl ReachableSink {
                     header.type_name()
                 )));
             }
-            header.clear(flag::OPAQUE);
+            header.clear(flag::OPAQUE | flag::INNER_EDGES);
         }
     }
 }
@@ -237,8 +255,9 @@ pub(crate) struct Deduced {
 /// everything they reach, are reachable. The scan goes through `objects`
 /// (`young`'s objects youngest first, from step 1) and marks from each
 /// such object in turn, depth first with an explicit stack: a reachable
-/// object loses COLLECTING when it is first found and is traced exactly
-/// once. An object the scan meets with `gc_refs == 0`, still marked
+/// object loses COLLECTING when it is first found and is traced once, if
+/// step 2 saw it report a handle into the set (INNER_EDGES; see
+/// `ReachableSink::mark_from`). An object the scan meets with `gc_refs == 0`, still marked
 /// COLLECTING, is only *tentatively* unreachable (an object met later may
 /// reach it): it is noted, and after the scan the noted objects still
 /// marked are the garbage, moved to `unreachable` in list order. That is
@@ -339,6 +358,7 @@ pub(crate) fn update_and_subtract_refs(
         anomaly: None,
         whole_heap: true,
         early: 0,
+        inner: false,
     };
     let mut reached_early = 0;
     let objects = young.youngest_first(|h| {
