@@ -197,7 +197,10 @@ impl ReachableSink {
                 // Step 2 saw it report no handle into the set. Any handle
                 // into the set it holds was therefore not subtracted, and
                 // its target counts it in `gc_refs`: the scan finds that
-                // target held from outside. Nothing to mark from here.
+                // target held from outside. Nothing to mark from here. (A
+                // trace that would report more now is a lying one, and
+                // what it hides is checked by verify_garbage, as for any
+                // lie: this skip is no part of the safety argument.)
                 continue;
             }
             // An object that was already opaque in subtract_refs subtracted
@@ -257,11 +260,12 @@ pub(crate) struct Deduced {
 /// such object in turn, depth first with an explicit stack: a reachable
 /// object loses COLLECTING when it is first found and is traced once, if
 /// step 2 saw it report a handle into the set (INNER_EDGES; see
-/// `ReachableSink::mark_from`). An object the scan meets with `gc_refs == 0`, still marked
-/// COLLECTING, is only *tentatively* unreachable (an object met later may
-/// reach it): it is noted, and after the scan the noted objects still
-/// marked are the garbage, moved to `unreachable` in list order. That is
-/// the set, and the order, CPython's `move_unreachable` finds.
+/// `ReachableSink::mark_from`). An object the scan meets with
+/// `gc_refs == 0`, still marked COLLECTING, is only *tentatively*
+/// unreachable (an object met later may reach it): it is noted, and after
+/// the scan the noted objects still marked are the garbage, moved to
+/// `unreachable` in list order. That is the set, and the order, CPython's
+/// `move_unreachable` finds.
 ///
 /// CPython moves each tentative object to `unreachable` at once, and back
 /// to the end of `young` when something reaches it, so an object listed

@@ -222,14 +222,15 @@ fn name_suspects(
     let mut edges = sink.edges;
     if duplicates {
         edges.sort_unstable_by_key(|e| e.0);
-        message.get_or_insert_with(|| {
-            let twice = edges.windows(2).find(|w| w[0].0 == w[1].0);
-            let reporter = twice.map_or("a garbage object".to_owned(), |w| name(w[1].2).to_owned());
-            format!("the Trace impl of {reporter} reported the same handle twice")
-        });
+        let mut first_reporter = None;
         for pair in edges.windows(2).filter(|w| w[0].0 == w[1].0) {
             suspects.extend([pair[0].1, pair[0].2, pair[1].2]);
+            first_reporter.get_or_insert(pair[1].2);
         }
+        message.get_or_insert_with(|| {
+            let reporter = first_reporter.map_or("a garbage object", name);
+            format!("the Trace impl of {reporter} reported the same handle twice")
+        });
     }
     for &h in miscounted {
         suspects.push(h);
@@ -277,7 +278,7 @@ fn has_duplicate_handles(handles: &[usize]) -> bool {
     if !clash {
         return false;
     }
-    let mut suspects: Vec<usize> = handles
+    let mut candidates: Vec<usize> = handles
         .iter()
         .copied()
         .filter(|&addr| {
@@ -285,8 +286,8 @@ fn has_duplicate_handles(handles: &[usize]) -> bool {
             twice[w] & b != 0
         })
         .collect();
-    suspects.sort_unstable();
-    suspects.windows(2).any(|w| w[0] == w[1])
+    candidates.sort_unstable();
+    candidates.windows(2).any(|w| w[0] == w[1])
 }
 
 fn name(h: NonNull<Header>) -> &'static str {
