@@ -5,14 +5,17 @@ use std::fmt;
 use std::ptr::NonNull;
 
 use crate::gc::Gc;
-use crate::header::{hdr, Header};
+use crate::header::{hdr, Erased, GcBox, Header};
 use crate::trace::{Trace, Visitor};
 
 /// A type-erased strong handle: keeps its object alive like a [`Gc`].
 ///
 /// Get the typed handle back with [`AnyGc::downcast`].
+///
+/// It holds the object's vtable beside the pointer: an object of a type
+/// that needs no tracing has none in its memory (header invariant 5).
 pub struct AnyGc {
-    ptr: NonNull<Header>,
+    obj: Erased,
 }
 
 impl AnyGc {
@@ -20,55 +23,72 @@ impl AnyGc {
     pub fn new<T: Trace + 'static>(gc: Gc<T>) -> AnyGc {
         let ptr = Gc::header_ptr(&gc);
         std::mem::forget(gc);
-        AnyGc { ptr }
+        // SAFETY: a Gc<T> points to a live GcBox<T> (invariant 1).
+        let obj = unsafe { Erased::resolve(ptr, &GcBox::<T>::VTABLE) };
+        AnyGc { obj }
     }
 
     /// Makes a new handle to a live object.
     ///
     /// # Safety
-    /// `h` must be live (header invariant 1).
-    pub(crate) unsafe fn from_live(h: NonNull<Header>) -> AnyGc {
+    /// The object must be live (header invariant 1).
+    pub(crate) unsafe fn from_live(obj: Erased) -> AnyGc {
         // SAFETY: forwarded from the caller.
-        unsafe { hdr(h) }.inc_strong();
-        AnyGc { ptr: h }
+        unsafe { hdr(obj.h) }.inc_strong();
+        AnyGc { obj }
+    }
+
+    /// [`AnyGc::from_live`] for an object with a head (a listed object, a
+    /// member of a collection).
+    ///
+    /// # Safety
+    /// As [`Erased::with_head`].
+    pub(crate) unsafe fn from_tracked(h: NonNull<Header>) -> AnyGc {
+        // SAFETY: forwarded from the caller.
+        unsafe { AnyGc::from_live(Erased::with_head(h)) }
     }
 
     fn header(&self) -> &Header {
         // SAFETY: a handle keeps its allocation alive (header invariant 2).
-        unsafe { hdr(self.ptr) }
+        unsafe { hdr(self.obj.h) }
     }
 
     /// The name of the value's type (`std::any::type_name`).
     pub fn type_name(&self) -> &'static str {
-        self.header().type_name()
+        self.obj.type_name()
     }
 
     /// The object's name as its type reports it ([`Trace::type_name`]):
     /// an interpreter's class name, for instance.
     pub fn name(&self) -> std::borrow::Cow<'static, str> {
         // SAFETY: a handle keeps the object alive.
-        unsafe { crate::header::display_name(self.ptr) }
+        unsafe { crate::header::display_name(self.obj) }
     }
 
     /// The typed handle, if the value is a `T`.
     pub fn downcast<T: Trace + 'static>(&self) -> Option<Gc<T>> {
-        if (self.header().vtable.type_id)() != std::any::TypeId::of::<T>() {
+        if (self.obj.vtable.type_id)() != std::any::TypeId::of::<T>() {
             return None;
         }
         self.header().inc_strong();
         // SAFETY: the vtable's TypeId says the box is a GcBox<T>; we just
         // added the count the new handle owns.
-        Some(unsafe { Gc::from_header(self.ptr) })
+        Some(unsafe { Gc::from_header(self.obj.h) })
     }
 
     /// Whether both handles point to the same object.
     pub fn ptr_eq(a: &AnyGc, b: &AnyGc) -> bool {
-        a.ptr == b.ptr
+        a.obj.h == b.obj.h
     }
 
     /// The object's address (stable for its lifetime).
     pub fn as_ptr(&self) -> *const () {
-        self.ptr.as_ptr() as *const ()
+        self.obj.h.as_ptr() as *const ()
+    }
+
+    /// The object and its vtable.
+    pub(crate) fn erased(&self) -> Erased {
+        self.obj
     }
 
     /// The number of strong handles to the object.
@@ -80,20 +100,24 @@ impl AnyGc {
 impl Clone for AnyGc {
     fn clone(&self) -> Self {
         self.header().inc_strong();
-        AnyGc { ptr: self.ptr }
+        AnyGc { obj: self.obj }
     }
 }
 
 impl Drop for AnyGc {
     fn drop(&mut self) {
         // SAFETY: this handle owned one unit of the count (invariant 2).
-        unsafe { crate::trashcan::drop_strong(self.ptr) };
+        unsafe { crate::trashcan::drop_strong(self.obj.h, self.obj.vtable) };
     }
 }
 
 impl Trace for AnyGc {
     fn trace(&self, visitor: &mut Visitor<'_>) {
-        visitor.visit_strong(self.ptr, self as *const Self as *const ());
+        visitor.visit_strong(
+            self.obj.h,
+            self.obj.vtable,
+            self as *const Self as *const (),
+        );
     }
 }
 

@@ -4,7 +4,7 @@
 use std::ptr::NonNull;
 
 use crate::gc::Gc;
-use crate::header::{flag, hdr, GcBox, Header, VTable};
+use crate::header::{flag, hdr, Erased, GcBox, Header, VTable};
 use crate::heap::Heap;
 use crate::trace::Trace;
 
@@ -118,23 +118,23 @@ impl<T: Finalize> Gc<T> {
 /// resurrected the object, which must then not be released.
 ///
 /// # Safety
-/// `h` must be live with strong count zero.
-pub(crate) unsafe fn run_from_dealloc(_heap: Option<&Heap>, h: NonNull<Header>) -> bool {
+/// The object must be live with strong count zero.
+pub(crate) unsafe fn run_from_dealloc(_heap: Option<&Heap>, obj: Erased) -> bool {
     // SAFETY: forwarded.
-    let header = unsafe { hdr(h) };
-    if !header.wants_finalizer() {
+    if !unsafe { obj.wants_finalizer() } {
         return false;
     }
-    call_finalizer(h) != 0
+    call_finalizer(obj) != 0
 }
 
 /// Marks `h` finalized and runs its finalizer with a lent strong handle,
 /// reporting a panic. Returns the strong count once the lent handle is
 /// given back (the caller decides what a zero means).
-pub(crate) fn call_finalizer(h: NonNull<Header>) -> usize {
+pub(crate) fn call_finalizer(obj: Erased) -> usize {
+    let h = obj.h;
     // SAFETY: callers pass live objects.
     let header = unsafe { hdr(h) };
-    let Some(finalize) = header.vtable.finalize else {
+    let Some(finalize) = obj.vtable.finalize else {
         return header.strong();
     };
     header.set(flag::FINALIZED);
@@ -143,7 +143,7 @@ pub(crate) fn call_finalizer(h: NonNull<Header>) -> usize {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe { finalize(h) }));
     if let Err(payload) = result {
         crate::heap::with(|heap| {
-            crate::unraisable::report_panic(heap, "finalizer of", header.type_name(), payload)
+            crate::unraisable::report_panic(heap, "finalizer of", obj.type_name(), payload)
         });
     }
     header.dec_strong()

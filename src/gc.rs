@@ -128,7 +128,7 @@ impl<T: Trace + 'static> Gc<T> {
         let header = this.header();
         if header.has(flag::DROPPED) {
             return Err(Cleared {
-                type_name: header.type_name(),
+                type_name: std::any::type_name::<T>(),
             });
         }
         // SAFETY: live (we hold a handle) and not DROPPED (header
@@ -187,7 +187,7 @@ impl<T: Trace + 'static> Deref for Gc<T> {
     fn deref(&self) -> &T {
         let header = self.header();
         if header.has(flag::DROPPED) {
-            cleared_panic(header.type_name());
+            cleared_panic(std::any::type_name::<T>());
         }
         // SAFETY: live (we hold a handle) and not DROPPED (header
         // invariant 3).
@@ -210,7 +210,7 @@ impl<T: Trace + 'static> Drop for Gc<T> {
     #[inline]
     fn drop(&mut self) {
         // SAFETY: this handle owned one unit of the count (invariant 2).
-        unsafe { crate::trashcan::drop_strong(self.ptr) };
+        unsafe { crate::trashcan::drop_strong(self.ptr, &GcBox::<T>::VTABLE) };
     }
 }
 
@@ -218,7 +218,11 @@ impl<T: Trace + 'static> Trace for Gc<T> {
     const NEEDS_TRACE: bool = true;
 
     fn trace(&self, visitor: &mut Visitor<'_>) {
-        visitor.visit_strong(self.ptr, self as *const Self as *const ());
+        visitor.visit_strong(
+            self.ptr,
+            &GcBox::<T>::VTABLE,
+            self as *const Self as *const (),
+        );
     }
 }
 
@@ -226,7 +230,7 @@ impl<T: Trace + fmt::Debug + 'static> fmt::Debug for Gc<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match Gc::try_borrow(self) {
             Ok(v) => fmt::Debug::fmt(v, f),
-            Err(_) => write!(f, "<cleared {}>", self.header().type_name()),
+            Err(_) => write!(f, "<cleared {}>", std::any::type_name::<T>()),
         }
     }
 }

@@ -2,32 +2,34 @@
 //! operations (the vtable) the collector calls on it.
 //!
 //! ```text
-//!  tracked types (T::NEEDS_TRACE)         untracked types
-//!  TrackedBox<T>  (#[repr(C)])           UntrackedBox<T>  (#[repr(C)])
+//!  tracked types (T::NEEDS_TRACE), and     untracked types
+//!  every type made with a finalizer
+//!  TrackedBox<T>  (#[repr(C)])            UntrackedBox<T>  (#[repr(C)])
 //!  +----------------------------+ 0
-//!  | GcHead                     |        (no GcHead: such an object is
-//!  |  links.prev  *const Links  |         never in a generation list,
-//!  |  links.next  *const Links  |         and the collector never
-//!  |  gc_refs     usize         |         examines it)
-//!  +----------------------------+ 24     +----------------------------+ 0
-//!  | Header                     |        | Header                     |
-//!  |  state       u64           |        |  (the same fields)         |
-//!  |   strong count  bits 0-47  |        |                            |
-//!  |   flags (below) bits 48-63 |        |                            |
-//!  |  weak_state  u64           |        |                            |
-//!  |   weak count    bits 0-39  |        |                            |
-//!  |   weak_epoch    bits 40-63 |        |                            |
-//!  |  vtable      &VTable       |        |                            |
-//!  +----------------------------+ 48     +----------------------------+ 24
-//!  | value        T             |        | value        T             |
-//!  +----------------------------+        +----------------------------+
+//!  | GcHead                     |         (no GcHead: such an object is
+//!  |  links.prev  *const Links  |          never in a generation list,
+//!  |  links.next  *const Links  |          the collector never examines
+//!  |  gc_refs     usize         |          it, and whoever holds a type-
+//!  |  vtable      &VTable       |          erased pointer to it holds its
+//!  +----------------------------+ 32       vtable beside it: `Erased`)
+//!  | Header                     |         +----------------------------+ 0
+//!  |  state       u64           |         | Header                     |
+//!  |   strong count  bits 0-47  |         |  (the same fields)         |
+//!  |   flags (below) bits 48-63 |         |                            |
+//!  |  weak_state  u64           |         |                            |
+//!  |   weak count    bits 0-39  |         |                            |
+//!  |   weak_epoch    bits 40-63 |         |                            |
+//!  +----------------------------+ 48      +----------------------------+ 16
+//!  | value        T             |         | value        T             |
+//!  +----------------------------+         +----------------------------+
 //!
-//!  A NonNull<Header> points at the Header in both layouts; the GcHead of
-//!  a tracked type is the 24 bytes before it (CPython puts its PyGC_Head
-//!  before the object the same way). links: both null while untracked.
-//!  gc_refs: the collector's count during a collection, an index during an
-//!  introspection walk (both hold heap.defer_releases). weak_epoch: bumped
-//!  when the object's weak references are cleared.
+//!  A NonNull<Header> points at the Header in both layouts; the GcHead is
+//!  the 32 bytes before it (CPython puts its PyGC_Head before the object
+//!  the same way), and the HEAD flag says whether there is one. links:
+//!  both null while untracked. gc_refs: the collector's count during a
+//!  collection, an index during an introspection walk (both hold
+//!  heap.defer_releases). weak_epoch: bumped when the object's weak
+//!  references are cleared.
 //!
 //!  flags, bit by bit (a u32 in the API, stored above the strong count):
 //!   0 TRACKED     linked into a generation list.
@@ -65,7 +67,7 @@
 //! ```
 //!
 //! On 64-bit targets that is 48 bytes before the value of a tracked type
-//! and 24 before that of an untracked one; `compare/` measures it against
+//! and 16 before that of an untracked one; `compare/` measures it against
 //! the peer crates, and `docs/performance.md` says what a smaller one
 //! would take.
 
@@ -90,8 +92,9 @@ pub(crate) mod flag {
     pub const LEGACY_HELD: u32 = 1 << 10;
     pub const USER_UNTRACKED: u32 = 1 << 11;
     pub const INNER_EDGES: u32 = 1 << 12;
+    pub const HEAD: u32 = 1 << 13;
     /// Every flag.
-    pub const ALL: u32 = (1 << 13) - 1;
+    pub const ALL: u32 = (1 << 14) - 1;
     /// Flags that only mean something during one collection.
     pub const SCRATCH: u32 = COLLECTING | UNREACHABLE | OPAQUE | LEGACY_HELD | INNER_EDGES;
 }
@@ -112,16 +115,16 @@ pub(crate) struct VTable {
     pub type_id: fn() -> std::any::TypeId,
     /// `T::type_name(&value)`: the user's name for this object.
     pub display_name: unsafe fn(NonNull<Header>) -> std::borrow::Cow<'static, str>,
-    /// `T::NEEDS_TRACE`: the object has a [`GcHead`] (header invariant 4).
-    pub has_head: bool,
 }
 
-/// What only tracked types have, just before their [`Header`]: the
-/// generation list links and the collector's scratch count.
+/// What tracked types (and types made with a finalizer) have, just before
+/// their [`Header`]: the generation list links, the collector's scratch
+/// count, and the type's operations.
 #[repr(C)]
 pub(crate) struct GcHead {
     pub links: Links,
     pub gc_refs: Cell<usize>,
+    pub vtable: &'static VTable,
 }
 
 /// The distance from an object's [`GcHead`] to its [`Header`].
@@ -132,8 +135,9 @@ pub(crate) const HEAD_SIZE: usize = std::mem::size_of::<GcHead>();
 /// # Invariants (cited by `// SAFETY:` comments as "header invariant N")
 /// 1. A `NonNull<Header>` held by a `Gc`, a `Weak`, a generation list or a
 ///    release queue points to the header of a live allocation made by
-///    `GcBox::<T>::alloc` for the `T` of `vtable`, and was derived from
-///    that allocation's pointer (so it carries the provenance of the whole
+///    `GcBox::<T>::alloc` (for the `T` of the `Gc<T>` or `Weak<T>`, and of
+///    the vtable that goes with it), and was derived from that
+///    allocation's pointer (so it carries the provenance of the whole
 ///    allocation, and `GcBox::<T>` can find the box from it).
 /// 2. The allocation is freed only by `try_free`, and only when the
 ///    strong and weak counts are zero and neither TRACKED nor PENDING is
@@ -142,9 +146,16 @@ pub(crate) const HEAD_SIZE: usize = std::mem::size_of::<GcHead>();
 ///    `drop_in_place` runs and never cleared, so the value is dropped at most
 ///    once and never read after it is dropped.
 /// 4. The allocation has a [`GcHead`] in the [`HEAD_SIZE`] bytes before
-///    the header exactly when `vtable.has_head` (the type needs tracing).
-///    Only such objects are ever TRACKED, COLLECTING or UNREACHABLE, and
-///    their `links` are non-null exactly when TRACKED is set.
+///    the header exactly when HEAD is set: when `T::NEEDS_TRACE`, or when
+///    the object was made with a finalizer. Its `vtable` is the one
+///    `alloc` was given (`T`'s, or `T`'s with the finalizer). Only such
+///    objects are ever TRACKED, COLLECTING or UNREACHABLE, and their
+///    `links` are non-null exactly when TRACKED is set.
+/// 5. An object without HEAD was made by `Gc::new` for a `T` that does
+///    not need tracing, with `GcBox::<T>::VTABLE`, and nothing in its
+///    memory says so: type-erased code holds an [`Erased`] (pointer and
+///    vtable) for it, never a bare pointer (only the typed `Gc<T>` and
+///    `Weak<T>` do, which know `T`).
 ///
 /// Two words hold four fields: `state` is the strong count (low
 /// [`COUNT_BITS`] bits) and the flags (the 16 bits above bit 48);
@@ -161,7 +172,6 @@ pub(crate) const HEAD_SIZE: usize = std::mem::size_of::<GcHead>();
 pub(crate) struct Header {
     state: Cell<u64>,
     weak_state: Cell<u64>,
-    pub vtable: &'static VTable,
 }
 
 /// Bits of the strong count in `Header::state` (the flags start at 48).
@@ -178,14 +188,14 @@ const _: () = assert!(flag::ALL < 1 << (64 - FLAG_SHIFT));
 
 // The sizes the module docs state (and docs/performance.md reports).
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Header>() == 24 && HEAD_SIZE == 24);
+const _: () = assert!(std::mem::size_of::<Header>() == 16 && HEAD_SIZE == 32);
 
 impl Header {
-    pub fn new(vtable: &'static VTable) -> Self {
+    /// A header with strong count 1 and the given flags.
+    pub fn new(flags: u32) -> Self {
         Header {
-            state: Cell::new(1),
+            state: Cell::new(1 | (u64::from(flags) << FLAG_SHIFT)),
             weak_state: Cell::new(0),
-            vtable,
         }
     }
 
@@ -204,18 +214,6 @@ impl Header {
     pub fn clear(&self, f: u32) {
         self.state
             .set(self.state.get() & !(u64::from(f) << FLAG_SHIFT));
-    }
-
-    /// Whether the object still has a finalizer to run: its type has one,
-    /// it has not run (PEP 442: at most once a life), and the value is
-    /// intact.
-    pub fn wants_finalizer(&self) -> bool {
-        self.vtable.finalize.is_some() && !self.has(flag::FINALIZED | flag::DROPPED)
-    }
-
-    /// The Rust type's name (`std::any::type_name`).
-    pub fn type_name(&self) -> &'static str {
-        (self.vtable.type_name)()
     }
 
     /// The number of strong handles.
@@ -297,8 +295,8 @@ pub(crate) unsafe fn hdr<'a>(h: NonNull<Header>) -> &'a Header {
 /// The [`GcHead`] of a tracked type's object.
 ///
 /// # Safety
-/// `h` must satisfy header invariant 1, and its type must have a head
-/// (invariant 4: `vtable.has_head`; true of every object that is or was
+/// `h` must satisfy header invariant 1, and the object must have a head
+/// (invariant 4: HEAD is set; true of every object that is or was
 /// TRACKED, and of every member of a collection).
 #[inline]
 pub(crate) unsafe fn head<'a>(h: NonNull<Header>) -> &'a GcHead {
@@ -330,12 +328,86 @@ pub(crate) unsafe fn gc_refs<'a>(h: NonNull<Header>) -> &'a Cell<usize> {
     &unsafe { head(h) }.gc_refs
 }
 
-/// Frees `h`'s allocation if nothing can reach it any more (invariant 2).
+/// A type-erased pointer to an object together with the object's vtable:
+/// what code that does not know the object's `T` holds (header invariant
+/// 5), since an object without a head has no vtable in its memory.
+#[derive(Clone, Copy)]
+///
+/// `pub` only so that the sealed `GcHandle` trait can return it; the
+/// `header` module is private, so no one outside the crate can name it.
+pub struct Erased {
+    pub(crate) h: NonNull<Header>,
+    pub(crate) vtable: &'static VTable,
+}
+
+impl Erased {
+    /// An object with a head; its vtable is read from there.
+    ///
+    /// # Safety
+    /// `h` must be live and have HEAD (every object that is or was TRACKED
+    /// does, and every member of a collection: header invariant 4).
+    #[inline]
+    pub(crate) unsafe fn with_head(h: NonNull<Header>) -> Self {
+        // SAFETY: forwarded from the caller.
+        let vtable = unsafe { head(h) }.vtable;
+        Erased { h, vtable }
+    }
+
+    /// Any object: the vtable in its head if it has one, else `untracked`.
+    ///
+    /// # Safety
+    /// `h` must be live, and `untracked` must be `GcBox::<T>::VTABLE` for
+    /// the `T` the object was made for (what invariant 5 says a headless
+    /// object was made with).
+    #[inline]
+    pub(crate) unsafe fn resolve(h: NonNull<Header>, untracked: &'static VTable) -> Self {
+        // SAFETY: live (caller).
+        if unsafe { hdr(h) }.has(flag::HEAD) {
+            // SAFETY: live with HEAD.
+            unsafe { Erased::with_head(h) }
+        } else {
+            Erased {
+                h,
+                vtable: untracked,
+            }
+        }
+    }
+
+    /// The Rust type's name (`std::any::type_name`).
+    pub(crate) fn type_name(self) -> &'static str {
+        (self.vtable.type_name)()
+    }
+
+    /// Whether the object still has a finalizer to run: its type has one,
+    /// it has not run (PEP 442: at most once a life), and the value is
+    /// intact.
+    ///
+    /// # Safety
+    /// The object must be live.
+    pub(crate) unsafe fn wants_finalizer(self) -> bool {
+        // SAFETY: forwarded from the caller.
+        let header = unsafe { hdr(self.h) };
+        self.vtable.finalize.is_some() && !header.has(flag::FINALIZED | flag::DROPPED)
+    }
+}
+
+/// The Rust type's name of an object with a head (a collection's member,
+/// a listed object).
 ///
 /// # Safety
-/// `h` must satisfy header invariant 1. After this returns `true` the
-/// pointer dangles and must not be used.
-pub(crate) unsafe fn try_free(h: NonNull<Header>) -> bool {
+/// As [`Erased::with_head`].
+pub(crate) unsafe fn tracked_type_name(h: NonNull<Header>) -> &'static str {
+    // SAFETY: forwarded from the caller.
+    unsafe { Erased::with_head(h) }.type_name()
+}
+
+/// Frees the allocation if nothing can reach it any more (invariant 2).
+///
+/// # Safety
+/// The object must satisfy header invariant 1. After this returns `true`
+/// the pointer dangles and must not be used.
+pub(crate) unsafe fn try_free(obj: Erased) -> bool {
+    let h = obj.h;
     // SAFETY: caller guarantees `h` is live.
     let header = unsafe { hdr(h) };
     let busy = flag::TRACKED | flag::PENDING;
@@ -345,11 +417,11 @@ pub(crate) unsafe fn try_free(h: NonNull<Header>) -> bool {
     if !header.has(flag::DROPPED) {
         // Only reachable when the value was never dropped: drop it first.
         // SAFETY: strong is zero, so no handle can deref the value.
-        unsafe { drop_value(h) };
+        unsafe { drop_value(obj) };
     }
     // SAFETY: invariant 2 holds (checked above), so no one can reach the
-    // allocation after this call.
-    unsafe { (header.vtable.free)(h) };
+    // allocation after this call; `obj.vtable` is its type's (invariant 5).
+    unsafe { (obj.vtable.free)(h) };
     true
 }
 
@@ -361,14 +433,15 @@ pub(crate) unsafe fn try_free(h: NonNull<Header>) -> bool {
 /// `h` must satisfy header invariant 1, and no `&T` to the value may be
 /// live (the caller has established that no handle can reach it, or that
 /// the handles that can are all being cleared).
-pub(crate) unsafe fn drop_value(h: NonNull<Header>) -> Option<Box<dyn std::any::Any + Send>> {
+pub(crate) unsafe fn drop_value(obj: Erased) -> Option<Box<dyn std::any::Any + Send>> {
+    let h = obj.h;
     // SAFETY: caller guarantees `h` is live.
     let header = unsafe { hdr(h) };
     if header.has(flag::DROPPED) {
         return None;
     }
     header.set(flag::DROPPED);
-    let drop_fn = header.vtable.drop_value;
+    let drop_fn = obj.vtable.drop_value;
     // SAFETY: DROPPED was not set, so the value is initialised (invariant
     // 3); it is now set, so no one will read or drop the value again.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe { drop_fn(h) }));
@@ -380,12 +453,10 @@ pub(crate) unsafe fn drop_value(h: NonNull<Header>) -> Option<Box<dyn std::any::
 ///
 /// # Safety
 /// As [`drop_value`].
-pub(crate) unsafe fn drop_value_reporting(heap: Option<&crate::heap::Heap>, h: NonNull<Header>) {
+pub(crate) unsafe fn drop_value_reporting(heap: Option<&crate::heap::Heap>, obj: Erased) {
     // SAFETY: forwarded from the caller.
-    if let Some(payload) = unsafe { drop_value(h) } {
-        // SAFETY: still live: dropping the value does not free it.
-        let name = unsafe { hdr(h) }.type_name();
-        crate::unraisable::report_panic(heap, "drop of", name, payload);
+    if let Some(payload) = unsafe { drop_value(obj) } {
+        crate::unraisable::report_panic(heap, "drop of", obj.type_name(), payload);
     }
 }
 
@@ -417,22 +488,25 @@ impl<T: crate::Trace + 'static> GcBox<T> {
         type_name: std::any::type_name::<T>,
         type_id: std::any::TypeId::of::<T>,
         display_name: Self::display_name_erased,
-        has_head: T::NEEDS_TRACE,
     };
 
     /// Allocates a box with strong count 1, not yet tracked.
+    ///
+    /// `vtable` is given for a type made with a finalizer (the finalizer is
+    /// in it); such an object gets a head whatever `T` is, so that
+    /// type-erased code finds that vtable (header invariants 4 and 5).
     pub fn alloc(value: T, vtable: Option<&'static VTable>) -> NonNull<Header> {
-        let vtable = vtable.unwrap_or(&Self::VTABLE);
-        let header = Header::new(vtable);
         let value = std::cell::UnsafeCell::new(std::mem::ManuallyDrop::new(value));
         // Casts and offsets of the raw pointer, not field references: the
         // pointer keeps the provenance of the whole allocation (invariant 1).
-        if T::NEEDS_TRACE {
+        if T::NEEDS_TRACE || vtable.is_some() {
             const { assert!(std::mem::offset_of!(TrackedBox<T>, header) == HEAD_SIZE) };
             let head = GcHead {
                 links: Links::unlinked(),
                 gc_refs: Cell::new(0),
+                vtable: vtable.unwrap_or(&Self::VTABLE),
             };
+            let header = Header::new(flag::HEAD);
             let p = Box::into_raw(Box::new(TrackedBox {
                 head,
                 header,
@@ -443,10 +517,22 @@ impl<T: crate::Trace + 'static> GcBox<T> {
             unsafe { NonNull::new_unchecked(p.byte_add(HEAD_SIZE).cast::<Header>()) }
         } else {
             const { assert!(std::mem::offset_of!(UntrackedBox<T>, header) == 0) };
+            let header = Header::new(0);
             let p = Box::into_raw(Box::new(UntrackedBox { header, value }));
             // SAFETY: Box::into_raw never returns null.
             unsafe { NonNull::new_unchecked(p.cast::<Header>()) }
         }
+    }
+
+    /// Whether the box is a [`TrackedBox`] (has a head): always for a type
+    /// that needs tracing, otherwise only if it was made with a finalizer.
+    ///
+    /// # Safety
+    /// `h` is live (invariant 1).
+    #[inline]
+    unsafe fn has_head(h: NonNull<Header>) -> bool {
+        // SAFETY: forwarded from the caller.
+        T::NEEDS_TRACE || unsafe { hdr(h) }.has(flag::HEAD)
     }
 
     /// The value's cell.
@@ -454,7 +540,8 @@ impl<T: crate::Trace + 'static> GcBox<T> {
     /// # Safety
     /// `h` satisfies invariant 1 for this `T`.
     unsafe fn value_cell(h: NonNull<Header>) -> *mut std::mem::ManuallyDrop<T> {
-        if T::NEEDS_TRACE {
+        // SAFETY: live (caller).
+        if unsafe { Self::has_head(h) } {
             // SAFETY: a TrackedBox<T> starts at its GcHead (invariants 1
             // and 4); no reference is made on the way.
             let p = unsafe { head_ptr(h) }.cast::<TrackedBox<T>>();
@@ -501,7 +588,8 @@ impl<T: crate::Trace + 'static> GcBox<T> {
     /// reaches it any more (invariant 2). The value is ManuallyDrop, so
     /// this frees memory without dropping it again.
     unsafe fn free_erased(h: NonNull<Header>) {
-        if T::NEEDS_TRACE {
+        // SAFETY: live until the box is dropped below.
+        if unsafe { Self::has_head(h) } {
             // SAFETY: the box starts at the GcHead (see above).
             let p = unsafe { head_ptr(h) }.cast::<TrackedBox<T>>();
             // SAFETY: `p` is the pointer `alloc` boxed (see above).
@@ -518,14 +606,12 @@ impl<T: crate::Trace + 'static> GcBox<T> {
 /// `type_name` panics.
 ///
 /// # Safety
-/// `h` must be live (header invariant 1).
-pub(crate) unsafe fn display_name(h: NonNull<Header>) -> std::borrow::Cow<'static, str> {
+/// The object must be live (header invariant 1).
+pub(crate) unsafe fn display_name(obj: Erased) -> std::borrow::Cow<'static, str> {
+    let f = obj.vtable.display_name;
     // SAFETY: forwarded from the caller.
-    let header = unsafe { hdr(h) };
-    let f = header.vtable.display_name;
-    // SAFETY: forwarded from the caller.
-    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe { f(h) }));
-    r.unwrap_or(std::borrow::Cow::Borrowed(header.type_name()))
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe { f(obj.h) }));
+    r.unwrap_or(std::borrow::Cow::Borrowed(obj.type_name()))
 }
 
 #[cfg(test)]
@@ -533,7 +619,7 @@ mod tests {
     use super::*;
 
     fn header() -> Header {
-        Header::new(&GcBox::<u64>::VTABLE)
+        Header::new(0)
     }
 
     #[test]
@@ -573,13 +659,40 @@ mod tests {
         assert_eq!(h.weak(), 1);
     }
 
-    // A tracked type has a head and an untracked one does not; the boxes
-    // are as large as the module docs say.
-    const _: () = assert!(GcBox::<std::cell::RefCell<Vec<crate::Gc<u64>>>>::VTABLE.has_head);
-    const _: () = assert!(!GcBox::<u64>::VTABLE.has_head);
+    // The boxes are as large as the module docs say.
     #[cfg(target_pointer_width = "64")]
     const _: () = assert!(
-        std::mem::size_of::<UntrackedBox<u64>>() == 24 + 8
+        std::mem::size_of::<UntrackedBox<u64>>() == 16 + 8
             && std::mem::size_of::<TrackedBox<u64>>() == 48 + 8
     );
+
+    #[test]
+    fn a_tracked_type_or_a_finalizer_gets_a_head_and_a_plain_untracked_type_does_not() {
+        type Node = std::cell::RefCell<Vec<crate::Gc<u64>>>;
+        let has_head = |h: NonNull<Header>| {
+            // SAFETY: just allocated, live.
+            let head = unsafe { hdr(h) }.has(flag::HEAD);
+            // SAFETY: live, strong 1, never shared; freed once here.
+            assert!(unsafe { try_free_now(h) });
+            head
+        };
+        assert!(has_head(GcBox::<Node>::alloc(Node::default(), None)));
+        assert!(!has_head(GcBox::<u64>::alloc(7, None)));
+        assert!(has_head(GcBox::<u64>::alloc(
+            7,
+            Some(&GcBox::<u64>::VTABLE)
+        )));
+    }
+
+    /// Drops the last count of a box no one else knows of, and frees it.
+    ///
+    /// # Safety
+    /// `h` is a live `GcBox<u64>` or `GcBox<Node>` with strong count 1 and
+    /// nothing else pointing to it.
+    unsafe fn try_free_now(h: NonNull<Header>) -> bool {
+        // SAFETY: live (caller).
+        unsafe { hdr(h) }.dec_strong();
+        // SAFETY: live; its vtable is in its head or is u64's (invariant 5).
+        unsafe { try_free(Erased::resolve(h, &GcBox::<u64>::VTABLE)) }
+    }
 }

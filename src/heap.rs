@@ -85,7 +85,7 @@ pub(crate) struct Heap {
     /// Weak-reference callbacks by object address (weak.rs).
     pub weak_callbacks: RefCell<HashMap<usize, Vec<Rc<Registration>>>>,
     /// The trashcan and the deferred releases (trashcan.rs).
-    pub release_queue: RefCell<Vec<NonNull<Header>>>,
+    pub release_queue: RefCell<Vec<crate::header::Erased>>,
     pub release_depth: Cell<usize>,
     pub hooks: Hooks,
     /// Panics caught from `Trace` impls so far; each was reported through

@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::ptr::NonNull;
 
-use crate::header::Header;
+use crate::header::{Header, VTable};
 use crate::weak::WeakSlot;
 
 /// A value that can live inside a [`Gc`](crate::Gc) and may own other handles.
@@ -92,8 +92,10 @@ pub trait Trace {
 
 /// What the collector does with each reported edge; one impl per phase.
 pub(crate) trait Sink {
-    /// A strong handle at address `handle` points to `target`.
-    fn strong(&mut self, target: NonNull<Header>, handle: *const ());
+    /// A strong handle at address `handle` points to `target`. `untracked`
+    /// is the vtable of the handle's type: the target's own if the target
+    /// has no head (header invariant 5; `Erased::resolve`).
+    fn strong(&mut self, target: NonNull<Header>, untracked: &'static VTable, handle: *const ());
     /// A weak handle pointing to `target`.
     fn weak(&mut self, _target: NonNull<Header>, _slot: &WeakSlot) {}
     /// The value could not report its children right now.
@@ -114,8 +116,13 @@ impl<'a> Visitor<'a> {
     }
 
     #[inline]
-    pub(crate) fn visit_strong(&mut self, target: NonNull<Header>, handle: *const ()) {
-        self.sink.strong(target, handle);
+    pub(crate) fn visit_strong(
+        &mut self,
+        target: NonNull<Header>,
+        untracked: &'static VTable,
+        handle: *const (),
+    ) {
+        self.sink.strong(target, untracked, handle);
     }
 
     #[inline]

@@ -15,7 +15,7 @@
 use std::cell::{Cell, RefCell};
 use std::ptr::NonNull;
 
-use crate::header::{self, flag, hdr, Header};
+use crate::header::{self, flag, hdr, Erased, Header, VTable};
 use crate::heap::{self, Heap};
 
 /// Nesting depth of releases past which further releases are queued.
@@ -26,33 +26,44 @@ pub(crate) const TRASHCAN_DEPTH: usize = 32;
 /// Gives back one unit of `h`'s strong count (a handle's drop), releasing
 /// the object when it was the last.
 ///
+/// `untracked` is the vtable of the handle's type, which a headless object
+/// was made with (as for [`Erased::resolve`]).
+///
 /// # Safety
-/// `h` must be live and the caller must own the unit it gives back.
+/// `h` must be live and the caller must own the unit it gives back;
+/// `untracked` as [`Erased::resolve`] requires.
 #[inline]
-pub(crate) unsafe fn drop_strong(h: NonNull<Header>) {
+pub(crate) unsafe fn drop_strong(h: NonNull<Header>, untracked: &'static VTable) {
     // SAFETY: live (caller).
     let header = unsafe { hdr(h) };
     if header.dec_strong() == 0 {
-        release(h);
+        // SAFETY: forwarded from the caller.
+        unsafe { release(h, untracked) };
     }
 }
 
 /// Called when `h`'s strong count has just reached zero.
+///
+/// # Safety
+/// `h` must be live; `untracked` as [`Erased::resolve`] requires.
 #[inline(never)]
-pub(crate) fn release(h: NonNull<Header>) {
+pub(crate) unsafe fn release(h: NonNull<Header>, untracked: &'static VTable) {
+    // SAFETY: forwarded from the caller.
+    let obj = unsafe { Erased::resolve(h, untracked) };
     heap::with(|heap| match heap {
-        Some(heap) => release_in(heap, h),
-        None => release_without_heap(h),
+        Some(heap) => release_in(heap, obj),
+        None => release_without_heap(obj),
     });
 }
 
-fn release_in(heap: &Heap, h: NonNull<Header>) {
+fn release_in(heap: &Heap, obj: Erased) {
+    let h = obj.h;
     // Mid-collection, only the window of `release_outside_collection`
     // releases at once, and only objects outside the scratch lists.
     let deferred = heap.defer_releases.get() && (!heap.release_outside.get() || in_scratch(h));
     if deferred {
         // SAFETY: `h` just reached strong 0 and is live.
-        if unsafe { release_spent(h) } {
+        if unsafe { release_spent(obj) } {
             return;
         }
         // SAFETY: live (above).
@@ -61,13 +72,13 @@ fn release_in(heap: &Heap, h: NonNull<Header>) {
         }
     }
     if deferred || heap.release_depth.get() >= TRASHCAN_DEPTH {
-        defer(&heap.release_queue, h);
+        defer(&heap.release_queue, obj);
         return;
     }
     let depth = heap.release_depth.get();
     heap.release_depth.set(depth + 1);
     // SAFETY: `h` reached strong 0 and is live (header invariant 1).
-    unsafe { release_now(Some(heap), h) };
+    unsafe { release_now(Some(heap), obj) };
     if depth == 0 {
         drain(heap);
     }
@@ -88,10 +99,10 @@ fn release_in(heap: &Heap, h: NonNull<Header>) {
 /// tracked, so none of them can reach it afterwards.
 ///
 /// # Safety
-/// `h` must be live with strong count zero.
-pub(crate) unsafe fn release_spent(h: NonNull<Header>) -> bool {
+/// The object must be live with strong count zero.
+pub(crate) unsafe fn release_spent(obj: Erased) -> bool {
     // SAFETY: live (caller).
-    let header = unsafe { hdr(h) };
+    let header = unsafe { hdr(obj.h) };
     let busy =
         flag::TRACKED | flag::PENDING | flag::WEAK_CALLBACKS | flag::USER_UNTRACKED | flag::SCRATCH;
     if !header.has(flag::DROPPED) || header.has(busy) {
@@ -101,18 +112,18 @@ pub(crate) unsafe fn release_spent(h: NonNull<Header>) -> bool {
     // What `clear_weakrefs` does for an object without callbacks.
     header.bump_weak_epoch();
     // SAFETY: live; strong 0 and not tracked or queued, so freed only if
-    // no weak handle remains (invariant 2); `h` is not used after this.
-    unsafe { header::try_free(h) };
+    // no weak handle remains (invariant 2); `obj` is not used after this.
+    unsafe { header::try_free(obj) };
     true
 }
 
-/// Queues `h` for release unless it already is.
-pub(crate) fn defer(queue: &RefCell<Vec<NonNull<Header>>>, h: NonNull<Header>) {
-    // SAFETY: `h` is live (header invariant 1).
-    let header = unsafe { hdr(h) };
+/// Queues the object for release unless it already is.
+pub(crate) fn defer(queue: &RefCell<Vec<Erased>>, obj: Erased) {
+    // SAFETY: the object is live (header invariant 1).
+    let header = unsafe { hdr(obj.h) };
     if !header.has(flag::PENDING) {
         header.set(flag::PENDING);
-        queue.borrow_mut().push(h);
+        queue.borrow_mut().push(obj);
     }
 }
 
@@ -129,26 +140,26 @@ pub(crate) fn drain(heap: &Heap) {
 /// says so stay queued (and PENDING), for a later drain.
 fn drain_queue(
     heap: Option<&Heap>,
-    queue: &RefCell<Vec<NonNull<Header>>>,
+    queue: &RefCell<Vec<Erased>>,
     hold: impl Fn(NonNull<Header>) -> bool,
 ) {
     let mut held = Vec::new();
     loop {
         let next = queue.borrow_mut().pop();
-        let Some(h) = next else { break };
-        if hold(h) {
-            held.push(h);
+        let Some(obj) = next else { break };
+        if hold(obj.h) {
+            held.push(obj);
             continue;
         }
-        // SAFETY: PENDING objects are never freed (invariant 2), so `h` is
-        // still live.
-        let header = unsafe { hdr(h) };
+        // SAFETY: PENDING objects are never freed (invariant 2), so the
+        // object is still live.
+        let header = unsafe { hdr(obj.h) };
         header.clear(flag::PENDING);
         if header.strong() == 0 {
             // SAFETY: live, strong 0, not held by the caller's rule; with
             // no heap, untracked (teardown detached every object); mid-
             // collection, not in a scratch list (`release_outside_collection`).
-            unsafe { release_now(heap, h) };
+            unsafe { release_now(heap, obj) };
         }
     }
     if !held.is_empty() {
@@ -204,9 +215,10 @@ pub(crate) fn drain_after_collection(heap: &Heap) {
 /// The release steps, in CPython's `subtype_dealloc` order.
 ///
 /// # Safety
-/// `h` must be live with strong count zero and, if TRACKED, linked into one
-/// of the heap's own lists (not a collection's scratch list).
-pub(crate) unsafe fn release_now(heap: Option<&Heap>, h: NonNull<Header>) {
+/// The object must be live with strong count zero and, if TRACKED, linked
+/// into one of the heap's own lists (not a collection's scratch list).
+pub(crate) unsafe fn release_now(heap: Option<&Heap>, obj: Erased) {
+    let h = obj.h;
     // SAFETY: caller guarantees liveness.
     let header = unsafe { hdr(h) };
     debug_assert_eq!(header.strong(), 0);
@@ -215,11 +227,12 @@ pub(crate) unsafe fn release_now(heap: Option<&Heap>, h: NonNull<Header>) {
     // this object (a value holding a weak handle to itself, say), and the
     // allocation must outlive this function. Dropping the guard frees it
     // if nothing else holds it (header invariant 2).
-    let _hold = HoldAllocation::new(h);
+    let _hold = HoldAllocation::new(obj);
     let legacy = header.has(flag::LEGACY);
-    let will_finalize = header.wants_finalizer();
+    // SAFETY: live (caller).
+    let will_finalize = unsafe { obj.wants_finalizer() };
     // SAFETY: `h` is live with strong count 0 (caller).
-    let finalize = || unsafe { crate::finalize::run_from_dealloc(heap, h) };
+    let finalize = || unsafe { crate::finalize::run_from_dealloc(heap, obj) };
     // SAFETY: TRACKED objects are in the heap's own lists (caller).
     let untrack = || heap.map(|heap| unsafe { heap.untrack(h) });
     let was_tracked = header.has(flag::TRACKED);
@@ -262,26 +275,26 @@ pub(crate) unsafe fn release_now(heap: Option<&Heap>, h: NonNull<Header>) {
     // 5. Drop the value; a panic from its Drop is reported, not propagated.
     // SAFETY: strong is 0: no handle can deref the value; `_hold` keeps
     // the allocation alive through the drop.
-    unsafe { header::drop_value_reporting(heap, h) };
+    unsafe { header::drop_value_reporting(heap, obj) };
     // 6. `_hold` drops: the memory is freed unless weak handles or a queue
     //    still point here.
 }
 
 /// A weak count held by the release path for its own duration.
-struct HoldAllocation(NonNull<Header>);
+struct HoldAllocation(Erased);
 
 impl HoldAllocation {
-    fn new(h: NonNull<Header>) -> Self {
+    fn new(obj: Erased) -> Self {
         // SAFETY: callers pass live objects.
-        unsafe { hdr(h) }.inc_weak();
-        HoldAllocation(h)
+        unsafe { hdr(obj.h) }.inc_weak();
+        HoldAllocation(obj)
     }
 }
 
 impl Drop for HoldAllocation {
     fn drop(&mut self) {
         // SAFETY: our weak count kept the allocation alive (invariant 2).
-        let header = unsafe { hdr(self.0) };
+        let header = unsafe { hdr(self.0.h) };
         header.dec_weak();
         // SAFETY: live; `self.0` is not used after this.
         unsafe { header::try_free(self.0) };
@@ -291,23 +304,23 @@ impl Drop for HoldAllocation {
 thread_local! {
     /// Queue used only after this thread's heap is gone; points at a `Vec`
     /// on the stack of the outermost `release_without_heap` call.
-    static GONE_QUEUE: Cell<*const RefCell<Vec<NonNull<Header>>>> =
+    static GONE_QUEUE: Cell<*const RefCell<Vec<Erased>>> =
         const { Cell::new(std::ptr::null()) };
 }
 
 /// Release after the heap is torn down: no collector, no tracking, but
 /// still no recursion without bound.
-fn release_without_heap(h: NonNull<Header>) {
+fn release_without_heap(obj: Erased) {
     let q = GONE_QUEUE.with(Cell::get);
     if !q.is_null() {
         // SAFETY: non-null only while the outermost call below is on the
         // stack, which owns the RefCell it points to.
-        defer(unsafe { &*q }, h);
+        defer(unsafe { &*q }, obj);
         return;
     }
-    let queue = RefCell::new(vec![h]);
-    // SAFETY: `h` is live; mark it queued like every queue entry.
-    unsafe { hdr(h) }.set(flag::PENDING);
+    let queue = RefCell::new(vec![obj]);
+    // SAFETY: the object is live; mark it queued like every queue entry.
+    unsafe { hdr(obj.h) }.set(flag::PENDING);
     GONE_QUEUE.with(|c| c.set(&queue));
     drain_queue(None, &queue, |_| false);
     GONE_QUEUE.with(|c| c.set(std::ptr::null()));

@@ -73,7 +73,12 @@ pub(crate) fn validate_list(l: &List, forbidden: u32, frozen: bool) -> Result<()
     for &h in &objects {
         // SAFETY: linked objects are live (List invariant).
         let header = unsafe { hdr(h) };
-        let name = header.type_name();
+        let name = if header.has(flag::HEAD) {
+            // SAFETY: live, with a head.
+            unsafe { crate::header::tracked_type_name(h) }
+        } else {
+            "object without a head"
+        };
         let err = |what: &str| Err(HeapError(format!("{what}: a {name}")));
         if !header.has(flag::TRACKED) {
             return err("an object in a generation list is not marked tracked");

@@ -8,7 +8,7 @@ use std::ptr::NonNull;
 use std::rc::Rc;
 
 use crate::gc::Gc;
-use crate::header::{flag, hdr, try_free, Header};
+use crate::header::{flag, hdr, try_free, Erased, GcBox, Header};
 use crate::heap::Heap;
 use crate::trace::{Trace, Visitor};
 
@@ -276,8 +276,8 @@ impl<T: Trace + 'static> Drop for Weak<T> {
         // SAFETY: live (invariant 2: our weak count holds it).
         let header = unsafe { hdr(h) };
         header.dec_weak();
-        // SAFETY: `h` is live; not used after this.
-        unsafe { try_free(h) };
+        // SAFETY: `h` is live, a GcBox<T>; not used after this.
+        unsafe { try_free(Erased::resolve(h, &GcBox::<T>::VTABLE)) };
     }
 }
 

@@ -7,7 +7,7 @@ mod support;
 
 use std::cell::RefCell;
 
-use refcycle::{collect, get_count, get_stats, is_tracked, Gc, Trace, Weak};
+use refcycle::{collect, get_count, get_stats, is_tracked, AnyGc, Gc, Trace, Weak};
 use support::{assert_dropped_once, chain, drops, link, no_stress, DropCounter, Node};
 
 #[test]
@@ -240,4 +240,46 @@ fn clone_of_an_untracked_handle_shares_the_value() {
     assert_eq!(b.0, 3);
     drop(b);
     assert_eq!(drops(), [3]);
+}
+
+/// An untracked object has no vtable in its memory (16 bytes of header,
+/// `docs/internals.md`): type-erased code carries it beside the pointer.
+/// Every type-erased path still finds the type: names, downcasts, the
+/// release through the last `AnyGc` or the last `Weak`, and a panicking
+/// `Drop` reported under the type's name.
+#[test]
+fn untracked_objects_behind_type_erased_handles_keep_their_type() {
+    no_stress();
+    let typed = Gc::new(DropCounter(5));
+    let erased = AnyGc::new(typed.clone());
+    assert!(erased.type_name().ends_with("DropCounter"));
+    assert!(erased.name().ends_with("DropCounter"));
+    assert!(erased.downcast::<u64>().is_none());
+    assert_eq!(erased.downcast::<DropCounter>().map(|g| g.0), Some(5));
+    let weak = Gc::downgrade(&typed);
+    drop(typed);
+    assert!(drops().is_empty(), "the AnyGc still holds it");
+    drop(erased);
+    assert_eq!(drops(), [5], "the last AnyGc released it");
+    assert!(weak.upgrade().is_none());
+    drop(weak); // the last Weak frees the memory (Miri checks it)
+
+    struct Loud;
+    impl Trace for Loud {
+        const NEEDS_TRACE: bool = false;
+        fn trace(&self, _: &mut refcycle::Visitor<'_>) {}
+    }
+    impl Drop for Loud {
+        fn drop(&mut self) {
+            panic!("loud drop");
+        }
+    }
+    let reports = support::capture_unraisable();
+    let loud = AnyGc::new(Gc::new(Loud));
+    drop(loud);
+    let reports = support::reports(&reports);
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].context, "drop of");
+    assert!(reports[0].type_name.ends_with("Loud"), "{:?}", reports[0]);
+    refcycle::set_unraisable_hook(None);
 }

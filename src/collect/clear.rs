@@ -4,7 +4,7 @@ use std::ptr::NonNull;
 
 use crate::any::AnyGc;
 use crate::gc_module::DEBUG_SAVEALL;
-use crate::header::{self, flag, hdr, Header};
+use crate::header::{self, flag, hdr, Erased, Header};
 use crate::heap::Heap;
 use crate::list::{self, List};
 
@@ -30,7 +30,7 @@ pub(crate) fn delete_garbage(
     if heap.debug.get() & DEBUG_SAVEALL != 0 {
         let objects = garbage.to_vec();
         // SAFETY: linked objects are live.
-        let saved = objects.iter().map(|&h| unsafe { AnyGc::from_live(h) });
+        let saved = objects.iter().map(|&h| unsafe { AnyGc::from_tracked(h) });
         heap.garbage.borrow_mut().extend(saved.collect::<Vec<_>>());
         super::reachability::clear_scratch_flags(garbage);
         garbage.merge_into(old);
@@ -39,7 +39,9 @@ pub(crate) fn delete_garbage(
     let _deleting = Deleting::begin(heap, garbage);
     let mut n = 0;
     while let Some(h) = garbage.first() {
-        // SAFETY: `h` is linked into `garbage`, hence live.
+        // SAFETY: `h` is linked into `garbage`, hence live, with a head.
+        let obj = unsafe { Erased::with_head(h) };
+        // SAFETY: linked into `garbage` (above).
         unsafe { list::unlink(h) };
         // SAFETY: live (unlinking does not free).
         let header = unsafe { hdr(h) };
@@ -55,7 +57,7 @@ pub(crate) fn delete_garbage(
         // SAFETY: verify_garbage established that every handle to `h` is
         // owned by a garbage value, so no `&T` from a handle outside the
         // garbage can be live.
-        unsafe { header::drop_value_reporting(Some(heap), h) };
+        unsafe { header::drop_value_reporting(Some(heap), obj) };
         header.dec_weak();
         // The last handle to `h` may be gone (dropped by a value cleared
         // before, or just now): free it at once instead of queueing it for
@@ -63,8 +65,8 @@ pub(crate) fn delete_garbage(
         // holding the last of them frees it when it is dropped
         // (`trashcan::release_spent`).
         // SAFETY: live (the hold above kept it), strong count checked.
-        if header.strong() == 0 && !unsafe { crate::trashcan::release_spent(h) } {
-            crate::trashcan::defer(&heap.release_queue, h);
+        if header.strong() == 0 && !unsafe { crate::trashcan::release_spent(obj) } {
+            crate::trashcan::defer(&heap.release_queue, obj);
         }
         n += 1;
     }
@@ -93,9 +95,11 @@ impl Drop for Deleting<'_> {
     fn drop(&mut self) {
         self.heap.deleting_garbage.set(false);
         for h in self.garbage.to_vec() {
-            // SAFETY: linked objects are live.
+            // SAFETY: linked objects are live, with heads.
             if unsafe { hdr(h) }.strong() == 0 {
-                crate::trashcan::defer(&self.heap.release_queue, h);
+                // SAFETY: as above.
+                let obj = unsafe { Erased::with_head(h) };
+                crate::trashcan::defer(&self.heap.release_queue, obj);
             }
         }
     }
@@ -114,8 +118,11 @@ impl Drop for Deleting<'_> {
 pub(crate) fn release_zeroed(heap: &Heap, objects: Vec<NonNull<Header>>, marker: u32, old: &List) {
     // SAFETY: the caller passes live objects.
     let zero = |h: &NonNull<Header>| unsafe { hdr(*h) }.strong() == 0;
-    let mut work: Vec<_> = objects.into_iter().filter(zero).collect();
-    while let Some(h) = work.pop() {
+    // SAFETY: listed objects have heads (header invariant 4).
+    let erase = |h| unsafe { Erased::with_head(h) };
+    let mut work: Vec<_> = objects.into_iter().filter(zero).map(erase).collect();
+    while let Some(obj) = work.pop() {
+        let h = obj.h;
         // SAFETY: queued or listed objects are live (header invariant 2).
         let header = unsafe { hdr(h) };
         if !header.has(marker) || header.strong() != 0 {
@@ -127,7 +134,7 @@ pub(crate) fn release_zeroed(heap: &Heap, objects: Vec<NonNull<Header>>, marker:
         unsafe { list::move_to(h, old) };
         let mark = heap.release_queue.borrow().len();
         // SAFETY: live, strong 0, tracked in a heap list.
-        unsafe { crate::trashcan::release_now(Some(heap), h) };
+        unsafe { crate::trashcan::release_now(Some(heap), obj) };
         let queue = heap.release_queue.borrow();
         work.extend(queue.get(mark..).unwrap_or_default().iter().copied());
     }

@@ -4,7 +4,7 @@
 use std::ptr::NonNull;
 
 use super::reachability::{self, Anomaly};
-use crate::header::{gc_refs, hdr, Header};
+use crate::header::{gc_refs, hdr, Erased, Header};
 use crate::list::List;
 
 /// Runs the finalizer of every garbage object that has one and has not
@@ -17,12 +17,15 @@ use crate::list::List;
 pub(crate) fn finalize_garbage(garbage: &[NonNull<Header>]) -> usize {
     let mut ran = 0;
     for &h in garbage {
-        // SAFETY: the garbage's objects are live (releases are deferred).
-        let header = unsafe { hdr(h) };
-        if header.wants_finalizer() {
+        // SAFETY: the garbage's objects are live (releases are deferred)
+        // and have heads (header invariant 4).
+        let obj = unsafe { Erased::with_head(h) };
+        // SAFETY: live (above).
+        if unsafe { obj.wants_finalizer() } {
             ran += 1;
-            if crate::finalize::call_finalizer(h) == 0 {
-                crate::trashcan::release(h); // deferred: we are collecting
+            if crate::finalize::call_finalizer(obj) == 0 {
+                // SAFETY: live, and the vtable is its own (from its head).
+                unsafe { crate::trashcan::release(obj.h, obj.vtable) }; // deferred: collecting
             }
         }
     }

@@ -356,7 +356,7 @@ fn debug_each(heap: &Heap, flag: u32, what: &str, l: &List) {
 /// CPython's `debug_cycle`: `gc: collectable <Type 0x...>`.
 pub(crate) fn debug_object(what: &str, h: NonNull<Header>) {
     // SAFETY: callers pass live objects.
-    let name = unsafe { crate::header::display_name(h) };
+    let name = unsafe { crate::header::display_name(crate::header::Erased::with_head(h)) };
     eprintln!("gc: {what} <{name} {:p}>", h.as_ptr());
 }
 

@@ -11,7 +11,7 @@
 
 use std::ptr::NonNull;
 
-use crate::header::{flag, gc_refs, hdr, Header};
+use crate::header::{flag, gc_refs, hdr, tracked_type_name, Erased, Header, VTable};
 use crate::list::{self, List};
 use crate::trace::{Sink, Visitor};
 
@@ -19,14 +19,22 @@ use crate::trace::{Sink, Visitor};
 ///
 /// Returns `false` if the trace panicked (the panic is reported).
 pub(crate) fn trace_object(h: NonNull<Header>, sink: &mut dyn Sink) -> bool {
-    // SAFETY: callers pass live objects: linked in a collection's or the
-    // heap's lists while releases are deferred (collector, introspection),
-    // so nothing frees them during the call.
+    // SAFETY: callers pass live objects with a head: members of a
+    // collection, or linked in the heap's lists, while releases are
+    // deferred (collector, introspection), so nothing frees them during
+    // the call.
+    trace_erased(unsafe { Erased::with_head(h) }, sink)
+}
+
+/// [`trace_object`] for any object, with its vtable.
+pub(crate) fn trace_erased(obj: Erased, sink: &mut dyn Sink) -> bool {
+    let h = obj.h;
+    // SAFETY: callers pass live objects (see `trace_object`).
     let header = unsafe { hdr(h) };
     if header.has(flag::DROPPED) {
         return true; // a cleared value owns nothing
     }
-    let trace = header.vtable.trace;
+    let trace = obj.vtable.trace;
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut visitor = Visitor::new(sink);
         // SAFETY: live and not DROPPED (checked above; a trace cannot drop
@@ -41,7 +49,7 @@ pub(crate) fn trace_object(h: NonNull<Header>, sink: &mut dyn Sink) -> bool {
                     // The report may run the user's hook (see run_phases).
                     heap.trace_panics.set(heap.trace_panics.get() + 1);
                 }
-                crate::unraisable::report_panic(heap, "trace of", header.type_name(), payload)
+                crate::unraisable::report_panic(heap, "trace of", obj.type_name(), payload)
             });
             false
         }
@@ -109,7 +117,7 @@ unsafe fn init_refs(h: NonNull<Header>, header: &Header) {
 }
 
 impl Sink for SubtractSink {
-    fn strong(&mut self, target: NonNull<Header>, _handle: *const ()) {
+    fn strong(&mut self, target: NonNull<Header>, _untracked: &'static VTable, _handle: *const ()) {
         // SAFETY: a handle was just reported, so its target is live.
         let t = unsafe { hdr(target) };
         if !t.has(flag::COLLECTING) {
@@ -125,13 +133,15 @@ impl Sink for SubtractSink {
         let refs = unsafe { gc_refs(target) };
         match refs.get() {
             0 if self.anomaly.is_none() => {
-                // SAFETY: `current` is the live object being traced.
-                let parent = unsafe { hdr(self.current) }.type_name();
+                // SAFETY: `current` is the set's live object being traced,
+                // and `target` a live member of the set: both have heads.
+                let (parent, child) =
+                    unsafe { (tracked_type_name(self.current), tracked_type_name(target)) };
                 self.anomaly = Some(Anomaly::suspect(
                     format!(
                         "the Trace impl of {parent} reported more handles to a {} than exist \
                          (visited twice, or a handle it does not own?)",
-                        t.type_name()
+                        child
                     ),
                     vec![self.current, target],
                 ));
@@ -213,7 +223,8 @@ impl ReachableSink {
                 self.anomaly = Some(Anomaly::everything(format!(
                     "the Trace impl of {} could not report its handles while the \
                      collector was marking reachable objects",
-                    header.type_name()
+                    // SAFETY: a live member of the set, with a head.
+                    unsafe { tracked_type_name(h) }
                 )));
             }
             header.clear(flag::OPAQUE | flag::INNER_EDGES);
@@ -222,7 +233,7 @@ impl ReachableSink {
 }
 
 impl Sink for ReachableSink {
-    fn strong(&mut self, target: NonNull<Header>, _handle: *const ()) {
+    fn strong(&mut self, target: NonNull<Header>, _untracked: &'static VTable, _handle: *const ()) {
         // SAFETY: a reported handle's target is live.
         let t = unsafe { hdr(target) };
         if t.has(flag::COLLECTING) {

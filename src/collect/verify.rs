@@ -22,7 +22,7 @@
 use std::ptr::NonNull;
 
 use super::reachability::trace_object;
-use crate::header::{flag, gc_refs, hdr, Header};
+use crate::header::{flag, gc_refs, hdr, tracked_type_name, Erased, Header, VTable};
 use crate::list::{self, List};
 use crate::trace::Sink;
 
@@ -56,7 +56,7 @@ struct VerifySink {
 }
 
 impl Sink for VerifySink {
-    fn strong(&mut self, target: NonNull<Header>, handle: *const ()) {
+    fn strong(&mut self, target: NonNull<Header>, _untracked: &'static VTable, handle: *const ()) {
         // SAFETY: a reported handle's target is live.
         let t = unsafe { hdr(target) };
         if t.has(flag::UNREACHABLE) {
@@ -87,7 +87,7 @@ struct EdgeSink {
 }
 
 impl Sink for EdgeSink {
-    fn strong(&mut self, target: NonNull<Header>, handle: *const ()) {
+    fn strong(&mut self, target: NonNull<Header>, _untracked: &'static VTable, handle: *const ()) {
         // SAFETY: a reported handle's target is live.
         if unsafe { hdr(target) }.has(flag::UNREACHABLE) {
             self.edges.push((handle as usize, target, self.reporter));
@@ -166,7 +166,8 @@ pub(crate) fn verify_garbage(
         // SAFETY: live.
         let header = unsafe { hdr(h) };
         survey.legacy |= header.has(flag::LEGACY);
-        survey.finalizers |= header.wants_finalizer();
+        // SAFETY: live garbage, with a head (header invariant 4).
+        survey.finalizers |= unsafe { Erased::with_head(h).wants_finalizer() };
         // SAFETY: garbage, so of a tracked type (header invariant 4).
         let reported = unsafe { gc_refs(h) }.get();
         if reported != header.strong() {
@@ -175,7 +176,7 @@ pub(crate) fn verify_garbage(
                 format!(
                     "a {} in the garbage has {} handles but the garbage reports {} \
                      (is a Trace impl reporting handles it does not own?)",
-                    header.type_name(),
+                    name(h),
                     header.strong(),
                     reported
                 )
@@ -291,15 +292,15 @@ fn has_duplicate_handles(handles: &[usize]) -> bool {
 }
 
 fn name(h: NonNull<Header>) -> &'static str {
-    // SAFETY: callers pass live objects.
-    unsafe { hdr(h) }.type_name()
+    // SAFETY: callers pass live members of the garbage, which have heads.
+    unsafe { tracked_type_name(h) }
 }
 
 /// Collects every reported strong target.
 struct Targets(Vec<NonNull<Header>>);
 
 impl Sink for Targets {
-    fn strong(&mut self, target: NonNull<Header>, _handle: *const ()) {
+    fn strong(&mut self, target: NonNull<Header>, _untracked: &'static VTable, _handle: *const ()) {
         self.0.push(target);
     }
 

@@ -18,7 +18,7 @@ use std::collections::VecDeque;
 use std::fmt;
 
 use super::graph::Graph;
-use super::{header_of, short_type_name, with_heap, GcHandle, Inspection};
+use super::{short_type_name, with_heap, GcHandle, Inspection};
 use crate::any::AnyGc;
 
 /// A chain of objects, each holding a strong handle to the next: the first
@@ -106,12 +106,13 @@ impl fmt::Display for BackrefChain {
 /// # root.next.borrow_mut().clear();
 /// ```
 pub fn backref_chain(obj: &impl GcHandle) -> Option<BackrefChain> {
-    let target = header_of(obj);
+    let obj = obj.erased();
+    let target = obj.h;
     with_heap(|heap| {
         let insp = Inspection::begin(heap)?;
         // An untracked target (a `Gc<String>`) can still be held by tracked
         // objects: index it too, so that edges to it are seen.
-        let mut graph = Graph::build(&insp, Some(target), |_| {});
+        let mut graph = Graph::build(&insp, Some(obj), |_| {});
         let t = graph.index_of(target)?;
         // The caller's own handle is not a reason to be alive.
         graph.external[t] = graph.external[t].saturating_sub(1);
@@ -120,7 +121,7 @@ pub fn backref_chain(obj: &impl GcHandle) -> Option<BackrefChain> {
             .into_iter()
             // SAFETY: live while `insp` is (Inspection::objects), or held
             // by the caller (the untracked target).
-            .map(|i| unsafe { AnyGc::from_live(graph.objects[i]) })
+            .map(|i| unsafe { AnyGc::from_live(graph.erased(i)) })
             .collect();
         Some(BackrefChain { objects })
     })

@@ -29,8 +29,8 @@
 use std::ptr::NonNull;
 
 use super::Inspection;
-use crate::collect::reachability::trace_object;
-use crate::header::{gc_refs, hdr, Header};
+use crate::collect::reachability::trace_erased;
+use crate::header::{flag, gc_refs, hdr, Erased, Header, VTable};
 use crate::heap::NUM_GENERATIONS;
 use crate::trace::Sink;
 
@@ -41,6 +41,9 @@ pub(crate) struct Graph {
     /// Index `i` is this object: generations 0, 1, 2, the permanent one,
     /// then the `extra` object of [`Graph::build`] if it was not tracked.
     pub objects: Vec<NonNull<Header>>,
+    /// The `extra` object of [`Graph::build`], with its vtable, if it was
+    /// not tracked (and so is the last of `objects`).
+    extra: Option<Erased>,
     /// Where each list ends in `objects`: list `k` (3 is the permanent
     /// generation) is `objects[ends[k - 1]..ends[k]]`.
     pub ends: [usize; NUM_GENERATIONS + 1],
@@ -63,7 +66,7 @@ fn index(objects: &mut Vec<NonNull<Header>>, strong: &mut Vec<usize>, h: NonNull
     // SAFETY: callers pass linked objects, live while their Inspection is
     // (Inspection::objects), or an object their caller holds a handle to.
     let header = unsafe { hdr(h) };
-    if header.vtable.has_head {
+    if header.has(flag::HEAD) {
         // SAFETY: live, with a head (header invariant 4).
         unsafe { gc_refs(h) }.set(objects.len());
     }
@@ -75,7 +78,7 @@ fn index(objects: &mut Vec<NonNull<Header>>, strong: &mut Vec<usize>, h: NonNull
 fn lookup(objects: &[NonNull<Header>], h: NonNull<Header>) -> Option<usize> {
     // SAFETY: callers pass a target just reported by a handle, or the
     // caller's own handle: live (header invariant 1).
-    if !unsafe { hdr(h) }.vtable.has_head {
+    if !unsafe { hdr(h) }.has(flag::HEAD) {
         // No scratch field: an untracked object is only ever indexed as
         // the last one (`Graph::build`'s `extra`).
         return (objects.last() == Some(&h)).then(|| objects.len() - 1);
@@ -92,7 +95,7 @@ struct EdgeSink<'g> {
 }
 
 impl Sink for EdgeSink<'_> {
-    fn strong(&mut self, target: NonNull<Header>, _handle: *const ()) {
+    fn strong(&mut self, target: NonNull<Header>, _untracked: &'static VTable, _handle: *const ()) {
         // Targets outside the index (untracked leaves such as `Gc<String>`,
         // or objects a `trace` allocated during the walk) are not edges.
         if let Some(j) = lookup(self.objects, target) {
@@ -117,8 +120,8 @@ impl Graph {
     /// caller read an object while the second pass has it in cache.
     pub fn build(
         insp: &Inspection<'_>,
-        extra: Option<NonNull<Header>>,
-        mut traced: impl FnMut(NonNull<Header>),
+        extra: Option<Erased>,
+        mut traced: impl FnMut(Erased),
     ) -> Graph {
         let mut objects = Vec::new();
         let mut strong = Vec::new();
@@ -132,14 +135,21 @@ impl Graph {
             }
             ends[k] = objects.len();
         }
-        if let Some(h) = extra.filter(|&h| lookup(&objects, h).is_none()) {
-            index(&mut objects, &mut strong, h);
+        let extra = extra.filter(|obj| lookup(&objects, obj.h).is_none());
+        if let Some(obj) = extra {
+            index(&mut objects, &mut strong, obj.h);
         }
         let n = objects.len();
         let mut incoming = vec![0; n];
         let mut starts = Vec::with_capacity(n + 1);
         let mut targets = Vec::with_capacity(n);
-        for &h in &objects {
+        for (i, &h) in objects.iter().enumerate() {
+            let obj = match extra {
+                Some(obj) if i == objects.len() - 1 => obj,
+                // SAFETY: a listed object: live (Inspection::objects),
+                // with a head (header invariant 4).
+                _ => unsafe { Erased::with_head(h) },
+            };
             starts.push(targets.len());
             let mut sink = EdgeSink {
                 objects: &objects,
@@ -148,8 +158,8 @@ impl Graph {
             };
             // A panicking trace is caught and reported; the edges it
             // reported before panicking are kept.
-            trace_object(h, &mut sink);
-            traced(h);
+            trace_erased(obj, &mut sink);
+            traced(obj);
         }
         starts.push(targets.len());
         let external = strong
@@ -159,11 +169,22 @@ impl Graph {
             .collect();
         Graph {
             objects,
+            extra,
             ends,
             strong,
             external,
             starts,
             targets,
+        }
+    }
+
+    /// Object `i` with its vtable.
+    pub fn erased(&self, i: usize) -> Erased {
+        match self.extra {
+            Some(obj) if i == self.objects.len() - 1 => obj,
+            // SAFETY: every other indexed object is listed: live while the
+            // Inspection is, with a head (header invariant 4).
+            _ => unsafe { Erased::with_head(self.objects[i]) },
         }
     }
 

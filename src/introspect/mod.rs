@@ -43,10 +43,10 @@ use std::fmt;
 use std::ptr::NonNull;
 
 use crate::any::AnyGc;
-use crate::collect::reachability::trace_object;
+use crate::collect::reachability::{trace_erased, trace_object};
 use crate::gc::Gc;
 use crate::gc_module::DEBUG_LEAK;
-use crate::header::{display_name, Header};
+use crate::header::{display_name, Erased, GcBox, Header, VTable};
 use crate::heap::{self, Heap, NUM_GENERATIONS};
 use crate::list::List;
 use crate::trace::{Sink, Trace};
@@ -59,6 +59,8 @@ mod sealed {
     pub trait Sealed {
         /// The object's header address.
         fn object_ptr(&self) -> *const ();
+        /// The object with its vtable (header invariant 5).
+        fn erased(&self) -> crate::header::Erased;
     }
 }
 
@@ -70,12 +72,21 @@ impl<T: Trace + 'static> sealed::Sealed for Gc<T> {
     fn object_ptr(&self) -> *const () {
         Gc::as_ptr(self)
     }
+
+    fn erased(&self) -> Erased {
+        // SAFETY: a Gc<T> points to a live GcBox<T> (header invariant 1).
+        unsafe { Erased::resolve(Gc::header_ptr(self), &GcBox::<T>::VTABLE) }
+    }
 }
 impl<T: Trace + 'static> GcHandle for Gc<T> {}
 
 impl sealed::Sealed for AnyGc {
     fn object_ptr(&self) -> *const () {
         self.as_ptr()
+    }
+
+    fn erased(&self) -> Erased {
+        AnyGc::erased(self)
     }
 }
 impl GcHandle for AnyGc {}
@@ -189,7 +200,7 @@ pub fn get_objects(generation: Option<usize>) -> Vec<AnyGc> {
         for l in lists {
             for h in l.to_vec() {
                 // SAFETY: linked objects are live (List invariant).
-                out.push(unsafe { AnyGc::from_live(h) });
+                out.push(unsafe { AnyGc::from_tracked(h) });
             }
         }
         out
@@ -203,7 +214,7 @@ struct FindSink {
 }
 
 impl Sink for FindSink {
-    fn strong(&mut self, target: NonNull<Header>, _handle: *const ()) {
+    fn strong(&mut self, target: NonNull<Header>, _untracked: &'static VTable, _handle: *const ()) {
         self.found |= target == self.target;
     }
 
@@ -249,7 +260,7 @@ pub fn get_referrers(obj: &impl GcHandle) -> Vec<AnyGc> {
             trace_object(h, &mut sink);
             if sink.found {
                 // SAFETY: `h` stays live while `insp` does (Inspection::objects).
-                out.push(unsafe { AnyGc::from_live(h) });
+                out.push(unsafe { AnyGc::from_tracked(h) });
             }
         }
         out
@@ -261,9 +272,11 @@ pub fn get_referrers(obj: &impl GcHandle) -> Vec<AnyGc> {
 struct CollectSink(Vec<AnyGc>);
 
 impl Sink for CollectSink {
-    fn strong(&mut self, target: NonNull<Header>, _handle: *const ()) {
-        // SAFETY: a handle to `target` was just reported, so it is live.
-        self.0.push(unsafe { AnyGc::from_live(target) });
+    fn strong(&mut self, target: NonNull<Header>, untracked: &'static VTable, _handle: *const ()) {
+        // SAFETY: a handle to `target` was just reported, so it is live,
+        // and `untracked` is that handle's type's vtable.
+        self.0
+            .push(unsafe { AnyGc::from_live(Erased::resolve(target, untracked)) });
     }
 
     fn opaque(&mut self) {}
@@ -291,13 +304,13 @@ impl Sink for CollectSink {
 /// assert_eq!(*referents[1].downcast::<i32>().unwrap(), 2);
 /// ```
 pub fn get_referents(obj: &impl GcHandle) -> Vec<AnyGc> {
-    let h = header_of(obj);
+    let obj = obj.erased();
     with_heap(|heap| {
         let Some(_insp) = Inspection::begin(heap) else {
             return Vec::new();
         };
         let mut sink = CollectSink(Vec::new());
-        trace_object(h, &mut sink);
+        trace_erased(obj, &mut sink);
         sink.0
     })
 }
@@ -340,7 +353,10 @@ impl LeakReport {
         let mut alive = HashMap::new();
         for h in insp.objects() {
             // SAFETY: live while `insp` is (Inspection::objects).
-            *alive.entry(unsafe { display_name(h) }).or_insert(0) += 1;
+            // Listed objects have heads.
+            *alive
+                .entry(unsafe { display_name(Erased::with_head(h)) })
+                .or_insert(0) += 1;
         }
         let garbage_objects = heap.garbage.borrow().clone();
         let mut garbage = HashMap::new();

@@ -110,7 +110,7 @@ impl Snapshot {
     fn build(insp: &Inspection<'_>) -> Snapshot {
         let mut names = Vec::new();
         // SAFETY: live while `insp` is (Inspection::objects).
-        let graph = Graph::build(insp, None, |h| names.push(unsafe { display_name(h) }));
+        let graph = Graph::build(insp, None, |obj| names.push(unsafe { display_name(obj) }));
         let mut objects = Vec::with_capacity(graph.len());
         let mut names = names.into_iter();
         for (k, &end) in graph.ends.iter().enumerate() {
