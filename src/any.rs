@@ -113,11 +113,8 @@ impl Drop for AnyGc {
 
 impl Trace for AnyGc {
     fn trace(&self, visitor: &mut Visitor<'_>) {
-        visitor.visit_strong(
-            self.obj.h,
-            self.obj.vtable,
-            self as *const Self as *const (),
-        );
+        let handle = self as *const Self as *const ();
+        visitor.visit_strong_untracked(self.obj.h, self.obj.vtable, handle);
     }
 }
 

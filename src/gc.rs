@@ -218,11 +218,12 @@ impl<T: Trace + 'static> Trace for Gc<T> {
     const NEEDS_TRACE: bool = true;
 
     fn trace(&self, visitor: &mut Visitor<'_>) {
-        visitor.visit_strong(
-            self.ptr,
-            &GcBox::<T>::VTABLE,
-            self as *const Self as *const (),
-        );
+        let handle = self as *const Self as *const ();
+        if T::NEEDS_TRACE {
+            visitor.visit_strong(self.ptr, handle);
+        } else {
+            visitor.visit_strong_untracked(self.ptr, &GcBox::<T>::VTABLE, handle);
+        }
     }
 }
 

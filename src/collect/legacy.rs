@@ -14,7 +14,7 @@
 use std::ptr::NonNull;
 
 use crate::any::AnyGc;
-use crate::header::{flag, hdr, Header, VTable};
+use crate::header::{flag, hdr, Header};
 use crate::heap::Heap;
 use crate::list::{self, List};
 use crate::trace::Sink;
@@ -38,7 +38,7 @@ struct MoveSink<'a> {
 }
 
 impl Sink for MoveSink<'_> {
-    fn strong(&mut self, target: NonNull<Header>, _untracked: &'static VTable, _handle: *const ()) {
+    fn strong(&mut self, target: NonNull<Header>, _handle: *const ()) {
         // SAFETY: a reported handle's target is live.
         let t = unsafe { hdr(target) };
         if t.has(flag::COLLECTING) {

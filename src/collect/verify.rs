@@ -22,7 +22,7 @@
 use std::ptr::NonNull;
 
 use super::reachability::trace_object;
-use crate::header::{flag, gc_refs, hdr, tracked_type_name, Erased, Header, VTable};
+use crate::header::{flag, gc_refs, hdr, tracked_type_name, Erased, Header};
 use crate::list::{self, List};
 use crate::trace::Sink;
 
@@ -56,7 +56,7 @@ struct VerifySink {
 }
 
 impl Sink for VerifySink {
-    fn strong(&mut self, target: NonNull<Header>, _untracked: &'static VTable, handle: *const ()) {
+    fn strong(&mut self, target: NonNull<Header>, handle: *const ()) {
         // SAFETY: a reported handle's target is live.
         let t = unsafe { hdr(target) };
         if t.has(flag::UNREACHABLE) {
@@ -87,7 +87,7 @@ struct EdgeSink {
 }
 
 impl Sink for EdgeSink {
-    fn strong(&mut self, target: NonNull<Header>, _untracked: &'static VTable, handle: *const ()) {
+    fn strong(&mut self, target: NonNull<Header>, handle: *const ()) {
         // SAFETY: a reported handle's target is live.
         if unsafe { hdr(target) }.has(flag::UNREACHABLE) {
             self.edges.push((handle as usize, target, self.reporter));
@@ -300,7 +300,7 @@ fn name(h: NonNull<Header>) -> &'static str {
 struct Targets(Vec<NonNull<Header>>);
 
 impl Sink for Targets {
-    fn strong(&mut self, target: NonNull<Header>, _untracked: &'static VTable, _handle: *const ()) {
+    fn strong(&mut self, target: NonNull<Header>, _handle: *const ()) {
         self.0.push(target);
     }
 

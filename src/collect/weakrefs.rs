@@ -4,7 +4,7 @@
 use std::ptr::NonNull;
 use std::rc::Rc;
 
-use crate::header::{flag, hdr, Header, VTable};
+use crate::header::{flag, hdr, Header};
 use crate::heap::Heap;
 use crate::trace::Sink;
 use crate::weak::{self, Registration, WeakSlot};
@@ -16,13 +16,7 @@ struct KillOwnedSink {
 }
 
 impl Sink for KillOwnedSink {
-    fn strong(
-        &mut self,
-        _target: NonNull<Header>,
-        _untracked: &'static VTable,
-        _handle: *const (),
-    ) {
-    }
+    fn strong(&mut self, _target: NonNull<Header>, _handle: *const ()) {}
 
     fn weak(&mut self, _target: NonNull<Header>, slot: &WeakSlot) {
         self.released.extend(slot.kill());

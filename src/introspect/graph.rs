@@ -30,7 +30,7 @@ use std::ptr::NonNull;
 
 use super::Inspection;
 use crate::collect::reachability::trace_erased;
-use crate::header::{flag, gc_refs, hdr, Erased, Header, VTable};
+use crate::header::{flag, gc_refs, hdr, Erased, Header};
 use crate::heap::NUM_GENERATIONS;
 use crate::trace::Sink;
 
@@ -95,7 +95,7 @@ struct EdgeSink<'g> {
 }
 
 impl Sink for EdgeSink<'_> {
-    fn strong(&mut self, target: NonNull<Header>, _untracked: &'static VTable, _handle: *const ()) {
+    fn strong(&mut self, target: NonNull<Header>, _handle: *const ()) {
         // Targets outside the index (untracked leaves such as `Gc<String>`,
         // or objects a `trace` allocated during the walk) are not edges.
         if let Some(j) = lookup(self.objects, target) {

@@ -214,7 +214,7 @@ struct FindSink {
 }
 
 impl Sink for FindSink {
-    fn strong(&mut self, target: NonNull<Header>, _untracked: &'static VTable, _handle: *const ()) {
+    fn strong(&mut self, target: NonNull<Header>, _handle: *const ()) {
         self.found |= target == self.target;
     }
 
@@ -272,11 +272,22 @@ pub fn get_referrers(obj: &impl GcHandle) -> Vec<AnyGc> {
 struct CollectSink(Vec<AnyGc>);
 
 impl Sink for CollectSink {
-    fn strong(&mut self, target: NonNull<Header>, untracked: &'static VTable, _handle: *const ()) {
+    fn strong(&mut self, target: NonNull<Header>, _handle: *const ()) {
         // SAFETY: a handle to `target` was just reported, so it is live,
-        // and `untracked` is that handle's type's vtable.
+        // and it has a head (the `Sink::strong` contract).
+        self.0.push(unsafe { AnyGc::from_tracked(target) });
+    }
+
+    fn strong_untracked(
+        &mut self,
+        target: NonNull<Header>,
+        vtable: &'static VTable,
+        _handle: *const (),
+    ) {
+        // SAFETY: a handle to `target` was just reported, so it is live,
+        // and `vtable` is that handle's type's.
         self.0
-            .push(unsafe { AnyGc::from_live(Erased::resolve(target, untracked)) });
+            .push(unsafe { AnyGc::from_live(Erased::resolve(target, vtable)) });
     }
 
     fn opaque(&mut self) {}
