@@ -153,9 +153,10 @@ pub(crate) const HEAD_SIZE: usize = std::mem::size_of::<GcHead>();
 ///    `links` are non-null exactly when TRACKED is set.
 /// 5. An object without HEAD was made by `Gc::new` for a `T` that does
 ///    not need tracing, with `GcBox::<T>::VTABLE`, and nothing in its
-///    memory says so: type-erased code holds an [`Erased`] (pointer and
-///    vtable) for it, never a bare pointer (only the typed `Gc<T>` and
-///    `Weak<T>` do, which know `T`).
+///    memory says so: type-erased code that may meet such an object
+///    holds an [`Erased`] (pointer and vtable) for it. Bare pointers to
+///    it are held only by the typed `Gc<T>` and `Weak<T>`, which know
+///    `T`, and beside an `Erased` of it (introspection's graph).
 ///
 /// Two words hold four fields: `state` is the strong count (low
 /// [`COUNT_BITS`] bits) and the flags (the 16 bits above bit 48);
@@ -331,10 +332,10 @@ pub(crate) unsafe fn gc_refs<'a>(h: NonNull<Header>) -> &'a Cell<usize> {
 /// A type-erased pointer to an object together with the object's vtable:
 /// what code that does not know the object's `T` holds (header invariant
 /// 5), since an object without a head has no vtable in its memory.
-#[derive(Clone, Copy)]
 ///
 /// `pub` only so that the sealed `GcHandle` trait can return it; the
 /// `header` module is private, so no one outside the crate can name it.
+#[derive(Clone, Copy)]
 pub struct Erased {
     pub(crate) h: NonNull<Header>,
     pub(crate) vtable: &'static VTable,
