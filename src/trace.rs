@@ -102,8 +102,9 @@ pub(crate) trait Sink {
     ///
     /// (Rejected: one method with the vtable as a third argument for
     /// every edge. The collector's sinks never need it, and the extra
-    /// argument added 16% to the instructions of `SubtractSink::strong`
-    /// and of the `Trace` impls' calls, under callgrind.)
+    /// argument added 16% to the instructions of the `Trace` impls'
+    /// calls under callgrind; with it, young collections were 5% slower:
+    /// docs/performance.md, "What changed".)
     fn strong_untracked(
         &mut self,
         target: NonNull<Header>,
