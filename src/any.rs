@@ -34,7 +34,7 @@ impl AnyGc {
     /// The object must be live (header invariant 1).
     pub(crate) unsafe fn from_live(obj: Erased) -> AnyGc {
         // SAFETY: forwarded from the caller.
-        unsafe { hdr(obj.h) }.inc_strong();
+        unsafe { hdr(obj.ptr()) }.inc_strong();
         AnyGc { obj }
     }
 
@@ -50,7 +50,7 @@ impl AnyGc {
 
     fn header(&self) -> &Header {
         // SAFETY: a handle keeps its allocation alive (header invariant 2).
-        unsafe { hdr(self.obj.h) }
+        unsafe { hdr(self.obj.ptr()) }
     }
 
     /// The name of the value's type (`std::any::type_name`).
@@ -67,23 +67,23 @@ impl AnyGc {
 
     /// The typed handle, if the value is a `T`.
     pub fn downcast<T: Trace + 'static>(&self) -> Option<Gc<T>> {
-        if (self.obj.vtable.type_id)() != std::any::TypeId::of::<T>() {
+        if (self.obj.vtable().type_id)() != std::any::TypeId::of::<T>() {
             return None;
         }
         self.header().inc_strong();
         // SAFETY: the vtable's TypeId says the box is a GcBox<T>; we just
         // added the count the new handle owns.
-        Some(unsafe { Gc::from_header(self.obj.h) })
+        Some(unsafe { Gc::from_header(self.obj.ptr()) })
     }
 
     /// Whether both handles point to the same object.
     pub fn ptr_eq(a: &AnyGc, b: &AnyGc) -> bool {
-        a.obj.h == b.obj.h
+        a.obj.ptr() == b.obj.ptr()
     }
 
     /// The object's address (stable for its lifetime).
     pub fn as_ptr(&self) -> *const () {
-        self.obj.h.as_ptr() as *const ()
+        self.obj.ptr().as_ptr() as *const ()
     }
 
     /// The object and its vtable.
@@ -107,14 +107,14 @@ impl Clone for AnyGc {
 impl Drop for AnyGc {
     fn drop(&mut self) {
         // SAFETY: this handle owned one unit of the count (invariant 2).
-        unsafe { crate::trashcan::drop_strong(self.obj.h, self.obj.vtable) };
+        unsafe { crate::trashcan::drop_strong(self.obj.ptr(), self.obj.vtable()) };
     }
 }
 
 impl Trace for AnyGc {
     fn trace(&self, visitor: &mut Visitor<'_>) {
         let handle = self as *const Self as *const ();
-        visitor.visit_strong_untracked(self.obj.h, self.obj.vtable, handle);
+        visitor.visit_strong_untracked(self.obj.ptr(), self.obj.vtable(), handle);
     }
 }
 

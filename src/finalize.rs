@@ -131,10 +131,10 @@ pub(crate) unsafe fn run_from_dealloc(_heap: Option<&Heap>, obj: Erased) -> bool
 /// reporting a panic. Returns the strong count once the lent handle is
 /// given back (the caller decides what a zero means).
 pub(crate) fn call_finalizer(obj: Erased) -> usize {
-    let h = obj.h;
+    let h = obj.ptr();
     // SAFETY: callers pass live objects.
     let header = unsafe { hdr(h) };
-    let Some(finalize) = obj.vtable.finalize else {
+    let Some(finalize) = obj.vtable().finalize else {
         return header.strong();
     };
     header.set(flag::FINALIZED);

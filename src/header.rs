@@ -333,12 +333,20 @@ pub(crate) unsafe fn gc_refs<'a>(h: NonNull<Header>) -> &'a Cell<usize> {
 /// what code that does not know the object's `T` holds (header invariant
 /// 5), since an object without a head has no vtable in its memory.
 ///
+/// # Invariant
+/// `vtable` is the vtable of the allocation `h` points to: the one in its
+/// head if it has one, else `GcBox::<T>::VTABLE` for the `T` it was made
+/// for. The fields are private to this module and only
+/// [`Erased::with_head`] and [`Erased::resolve`] build one, under safety
+/// contracts that establish it; `try_free`, `drop_value` and every
+/// other caller of the vtable's functions rely on it.
+///
 /// `pub` only so that the sealed `GcHandle` trait can return it; the
 /// `header` module is private, so no one outside the crate can name it.
 #[derive(Clone, Copy)]
 pub struct Erased {
-    pub(crate) h: NonNull<Header>,
-    pub(crate) vtable: &'static VTable,
+    h: NonNull<Header>,
+    vtable: &'static VTable,
 }
 
 impl Erased {
@@ -372,6 +380,18 @@ impl Erased {
                 vtable: untracked,
             }
         }
+    }
+
+    /// The pointer to the object's header.
+    #[inline]
+    pub(crate) fn ptr(self) -> NonNull<Header> {
+        self.h
+    }
+
+    /// The object's vtable (the `Erased` invariant).
+    #[inline]
+    pub(crate) fn vtable(self) -> &'static VTable {
+        self.vtable
     }
 
     /// The Rust type's name (`std::any::type_name`).

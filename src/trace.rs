@@ -132,6 +132,10 @@ impl<'a> Visitor<'a> {
         Visitor { sink }
     }
 
+    /// Reports a handle whose target has a head: only a `Gc<T>` whose `T`
+    /// needs tracing calls it (`GcBox::alloc` gives those a head), since
+    /// sinks may rely on it (`Sink::strong`). Any other handle reports
+    /// through [`Visitor::visit_strong_untracked`].
     #[inline]
     pub(crate) fn visit_strong(&mut self, target: NonNull<Header>, handle: *const ()) {
         self.sink.strong(target, handle);

@@ -57,7 +57,7 @@ pub(crate) unsafe fn release(h: NonNull<Header>, untracked: &'static VTable) {
 }
 
 fn release_in(heap: &Heap, obj: Erased) {
-    let h = obj.h;
+    let h = obj.ptr();
     // Mid-collection, only the window of `release_outside_collection`
     // releases at once, and only objects outside the scratch lists.
     let deferred = heap.defer_releases.get() && (!heap.release_outside.get() || in_scratch(h));
@@ -102,7 +102,7 @@ fn release_in(heap: &Heap, obj: Erased) {
 /// The object must be live with strong count zero.
 pub(crate) unsafe fn release_spent(obj: Erased) -> bool {
     // SAFETY: live (caller).
-    let header = unsafe { hdr(obj.h) };
+    let header = unsafe { hdr(obj.ptr()) };
     let busy =
         flag::TRACKED | flag::PENDING | flag::WEAK_CALLBACKS | flag::USER_UNTRACKED | flag::SCRATCH;
     if !header.has(flag::DROPPED) || header.has(busy) {
@@ -120,7 +120,7 @@ pub(crate) unsafe fn release_spent(obj: Erased) -> bool {
 /// Queues the object for release unless it already is.
 pub(crate) fn defer(queue: &RefCell<Vec<Erased>>, obj: Erased) {
     // SAFETY: the object is live (header invariant 1).
-    let header = unsafe { hdr(obj.h) };
+    let header = unsafe { hdr(obj.ptr()) };
     if !header.has(flag::PENDING) {
         header.set(flag::PENDING);
         queue.borrow_mut().push(obj);
@@ -147,13 +147,13 @@ fn drain_queue(
     loop {
         let next = queue.borrow_mut().pop();
         let Some(obj) = next else { break };
-        if hold(obj.h) {
+        if hold(obj.ptr()) {
             held.push(obj);
             continue;
         }
         // SAFETY: PENDING objects are never freed (invariant 2), so the
         // object is still live.
-        let header = unsafe { hdr(obj.h) };
+        let header = unsafe { hdr(obj.ptr()) };
         header.clear(flag::PENDING);
         if header.strong() == 0 {
             // SAFETY: live, strong 0, not held by the caller's rule; with
@@ -218,7 +218,7 @@ pub(crate) fn drain_after_collection(heap: &Heap) {
 /// The object must be live with strong count zero and, if TRACKED, linked
 /// into one of the heap's own lists (not a collection's scratch list).
 pub(crate) unsafe fn release_now(heap: Option<&Heap>, obj: Erased) {
-    let h = obj.h;
+    let h = obj.ptr();
     // SAFETY: caller guarantees liveness.
     let header = unsafe { hdr(h) };
     debug_assert_eq!(header.strong(), 0);
@@ -286,7 +286,7 @@ struct HoldAllocation(Erased);
 impl HoldAllocation {
     fn new(obj: Erased) -> Self {
         // SAFETY: callers pass live objects.
-        unsafe { hdr(obj.h) }.inc_weak();
+        unsafe { hdr(obj.ptr()) }.inc_weak();
         HoldAllocation(obj)
     }
 }
@@ -294,7 +294,7 @@ impl HoldAllocation {
 impl Drop for HoldAllocation {
     fn drop(&mut self) {
         // SAFETY: our weak count kept the allocation alive (invariant 2).
-        let header = unsafe { hdr(self.0.h) };
+        let header = unsafe { hdr(self.0.ptr()) };
         header.dec_weak();
         // SAFETY: live; `self.0` is not used after this.
         unsafe { header::try_free(self.0) };
@@ -320,7 +320,7 @@ fn release_without_heap(obj: Erased) {
     }
     let queue = RefCell::new(vec![obj]);
     // SAFETY: the object is live; mark it queued like every queue entry.
-    unsafe { hdr(obj.h) }.set(flag::PENDING);
+    unsafe { hdr(obj.ptr()) }.set(flag::PENDING);
     GONE_QUEUE.with(|c| c.set(&queue));
     drain_queue(None, &queue, |_| false);
     GONE_QUEUE.with(|c| c.set(std::ptr::null()));

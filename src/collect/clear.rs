@@ -122,7 +122,7 @@ pub(crate) fn release_zeroed(heap: &Heap, objects: Vec<NonNull<Header>>, marker:
     let erase = |h| unsafe { Erased::with_head(h) };
     let mut work: Vec<_> = objects.into_iter().filter(zero).map(erase).collect();
     while let Some(obj) = work.pop() {
-        let h = obj.h;
+        let h = obj.ptr();
         // SAFETY: queued or listed objects are live (header invariant 2).
         let header = unsafe { hdr(h) };
         if !header.has(marker) || header.strong() != 0 {

@@ -25,7 +25,7 @@ pub(crate) fn finalize_garbage(garbage: &[NonNull<Header>]) -> usize {
             ran += 1;
             if crate::finalize::call_finalizer(obj) == 0 {
                 // SAFETY: live, and the vtable is its own (from its head).
-                unsafe { crate::trashcan::release(obj.h, obj.vtable) }; // deferred: collecting
+                unsafe { crate::trashcan::release(obj.ptr(), obj.vtable()) }; // deferred: collecting
             }
         }
     }

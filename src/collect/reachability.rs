@@ -19,22 +19,23 @@ use crate::trace::{Sink, Visitor};
 ///
 /// Returns `false` if the trace panicked (the panic is reported).
 pub(crate) fn trace_object(h: NonNull<Header>, sink: &mut dyn Sink) -> bool {
-    // SAFETY: callers pass live objects with a head: members of a
-    // collection, or linked in the heap's lists, while releases are
-    // deferred (collector, introspection), so nothing frees them during
-    // the call.
-    trace_erased(unsafe { Erased::with_head(h) }, sink)
+    // Callers pass live objects with a head: members of a collection, or
+    // linked in the heap's lists, while releases are deferred (collector,
+    // introspection), so nothing frees them during the call.
+    // SAFETY: live, with a head (header invariant 4), as above.
+    let obj = unsafe { Erased::with_head(h) };
+    trace_erased(obj, sink)
 }
 
 /// [`trace_object`] for any object, with its vtable.
 pub(crate) fn trace_erased(obj: Erased, sink: &mut dyn Sink) -> bool {
-    let h = obj.h;
+    let h = obj.ptr();
     // SAFETY: callers pass live objects (see `trace_object`).
     let header = unsafe { hdr(h) };
     if header.has(flag::DROPPED) {
         return true; // a cleared value owns nothing
     }
-    let trace = obj.vtable.trace;
+    let trace = obj.vtable().trace;
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut visitor = Visitor::new(sink);
         // SAFETY: live and not DROPPED (checked above; a trace cannot drop

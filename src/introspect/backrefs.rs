@@ -107,7 +107,7 @@ impl fmt::Display for BackrefChain {
 /// ```
 pub fn backref_chain(obj: &impl GcHandle) -> Option<BackrefChain> {
     let obj = obj.erased();
-    let target = obj.h;
+    let target = obj.ptr();
     with_heap(|heap| {
         let insp = Inspection::begin(heap)?;
         // An untracked target (a `Gc<String>`) can still be held by tracked

@@ -88,6 +88,18 @@ fn lookup(objects: &[NonNull<Header>], h: NonNull<Header>) -> Option<usize> {
     (objects.get(i) == Some(&h)).then_some(i)
 }
 
+/// Indexed object `i` with its vtable: `extra` (an untracked object the
+/// caller holds, indexed last) or a listed object, whose head has it.
+fn erased_at(objects: &[NonNull<Header>], extra: Option<Erased>, i: usize) -> Erased {
+    match extra {
+        Some(obj) if i == objects.len() - 1 => obj,
+        // SAFETY: every other indexed object is listed: live while the
+        // Inspection is (Inspection::objects), with a head (header
+        // invariant 4).
+        _ => unsafe { Erased::with_head(objects[i]) },
+    }
+}
+
 struct EdgeSink<'g> {
     objects: &'g [NonNull<Header>],
     targets: &'g mut Vec<usize>,
@@ -135,21 +147,16 @@ impl Graph {
             }
             ends[k] = objects.len();
         }
-        let extra = extra.filter(|obj| lookup(&objects, obj.h).is_none());
+        let extra = extra.filter(|obj| lookup(&objects, obj.ptr()).is_none());
         if let Some(obj) = extra {
-            index(&mut objects, &mut strong, obj.h);
+            index(&mut objects, &mut strong, obj.ptr());
         }
         let n = objects.len();
         let mut incoming = vec![0; n];
         let mut starts = Vec::with_capacity(n + 1);
         let mut targets = Vec::with_capacity(n);
-        for (i, &h) in objects.iter().enumerate() {
-            let obj = match extra {
-                Some(obj) if i == objects.len() - 1 => obj,
-                // SAFETY: a listed object: live (Inspection::objects),
-                // with a head (header invariant 4).
-                _ => unsafe { Erased::with_head(h) },
-            };
+        for i in 0..objects.len() {
+            let obj = erased_at(&objects, extra, i);
             starts.push(targets.len());
             let mut sink = EdgeSink {
                 objects: &objects,
@@ -180,12 +187,7 @@ impl Graph {
 
     /// Object `i` with its vtable.
     pub fn erased(&self, i: usize) -> Erased {
-        match self.extra {
-            Some(obj) if i == self.objects.len() - 1 => obj,
-            // SAFETY: every other indexed object is listed: live while the
-            // Inspection is, with a head (header invariant 4).
-            _ => unsafe { Erased::with_head(self.objects[i]) },
-        }
+        erased_at(&self.objects, self.extra, i)
     }
 
     /// The number of indexed objects.
