@@ -205,6 +205,20 @@ impl Header {
         self.state.get() & (u64::from(f) << FLAG_SHIFT) != 0
     }
 
+    /// All the flags, from one load of the state word.
+    #[inline]
+    pub fn flags(&self) -> u32 {
+        // The flags are the 16 bits above the strong count.
+        (self.state.get() >> FLAG_SHIFT) as u32
+    }
+
+    /// Clears the flags `off` and sets the flags `on`, in one store.
+    #[inline]
+    pub fn update_flags(&self, off: u32, on: u32) {
+        let s = self.state.get() & !(u64::from(off) << FLAG_SHIFT);
+        self.state.set(s | (u64::from(on) << FLAG_SHIFT));
+    }
+
     #[inline]
     pub fn set(&self, f: u32) {
         self.state

@@ -51,11 +51,16 @@ pub(crate) unsafe fn release(h: NonNull<Header>, untracked: &'static VTable) {
     // SAFETY: forwarded from the caller.
     let obj = unsafe { Erased::resolve(h, untracked) };
     heap::with(|heap| match heap {
+        // SAFETY: `obj` just reached strong 0 and is live; a tracked
+        // object is in one of the heap's own lists unless a collection is
+        // under way, which `release_plain` checks.
+        Some(heap) if unsafe { release_plain(heap, obj) } => {}
         Some(heap) => release_in(heap, obj),
         None => release_without_heap(obj),
     });
 }
 
+#[inline(never)]
 fn release_in(heap: &Heap, obj: Erased) {
     let h = obj.ptr();
     // Mid-collection, only the window of `release_outside_collection`
@@ -278,6 +283,71 @@ pub(crate) unsafe fn release_now(heap: Option<&Heap>, obj: Erased) {
     unsafe { header::drop_value_reporting(heap, obj) };
     // 6. `_hold` drops: the memory is freed unless weak handles or a queue
     //    still point here.
+}
+
+/// The release of an object with nothing to run before its value goes:
+/// no finalizer, no `Weak` handle, no weak callback, not legacy, not
+/// untracked by the user, not queued; outside a collection, and with the
+/// trashcan not full. Most objects are such, and for them the steps of
+/// [`release_now`] reduce to these: untrack, count the deallocation, drop
+/// the value, free. With no `Weak` handle and strong count zero, nothing
+/// can reach the object while its value drops (every handle counts in one
+/// or the other, and an untracked object is in no list), so no weak count
+/// need hold the allocation, no weak reference needs clearing, and the
+/// memory can go as soon as the value has. Returns `false`, doing
+/// nothing, for any other object.
+///
+/// Each step here costs the release of every object; dropping a large
+/// tree measures them (docs/performance.md, "W2 drop").
+///
+/// # Safety
+/// `obj` must be live with strong count zero.
+#[inline]
+unsafe fn release_plain(heap: &Heap, obj: Erased) -> bool {
+    let h = obj.ptr();
+    // SAFETY: live (caller).
+    let header = unsafe { hdr(h) };
+    let flags = header.flags();
+    let special =
+        flag::LEGACY | flag::WEAK_CALLBACKS | flag::USER_UNTRACKED | flag::DROPPED | flag::PENDING;
+    let depth = heap.release_depth.get();
+    if flags & special != 0
+        || header.weak() != 0
+        || depth >= TRASHCAN_DEPTH
+        || heap.defer_releases.get()
+        || obj.vtable().finalize.is_some()
+    {
+        return false;
+    }
+    heap.release_depth.set(depth + 1);
+    if flags & flag::TRACKED != 0 {
+        // SAFETY: no collection is under way, so a TRACKED object is in
+        // one of the heap's own lists (header invariant 4).
+        unsafe { crate::list::unlink(h) };
+        heap.note_dealloc();
+    }
+    // DROPPED before the drop (invariant 3), untracked in the same store.
+    header.update_flags(flag::TRACKED | flag::FROZEN, flag::DROPPED);
+    let drop_fn = obj.vtable().drop_value;
+    // SAFETY: the value is initialised (DROPPED was clear) and strong is
+    // 0 with no `Weak`: no handle can deref the value, and none can be
+    // made while it drops (see above).
+    let dropped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe { drop_fn(h) }));
+    if let Err(payload) = dropped {
+        crate::unraisable::report_panic(Some(heap), "drop of", obj.type_name(), payload);
+    }
+    debug_assert!(header.strong() == 0 && header.weak() == 0);
+    debug_assert!(!header.has(flag::TRACKED | flag::PENDING));
+    // SAFETY: strong and weak are 0, the object is in no list and no
+    // queue (see above): nothing reaches it (invariant 2). `obj.vtable()`
+    // is its type's (invariant 5). `h` is not used after this.
+    unsafe { (obj.vtable().free)(h) };
+    if depth == 0 {
+        // With `release_depth` counting us, as `drain` requires.
+        drain(heap);
+    }
+    heap.release_depth.set(depth);
+    true
 }
 
 /// A weak count held by the release path for its own duration.

@@ -231,6 +231,43 @@ fn tracked_object_is_untracked_when_freed() {
     assert_eq!(drops(), [1, 2]);
 }
 
+/// A tracked object whose `Drop` panics when its last handle goes: the
+/// panic is reported, not propagated; the object still leaves its list and
+/// the young count, its fields (a child it alone held) are still dropped,
+/// and the heap goes on releasing and collecting as before.
+#[test]
+fn a_tracked_object_whose_drop_panics_on_release_is_reported_untracked_and_freed() {
+    no_stress();
+    #[derive(Trace)]
+    struct Loud {
+        child: Option<Gc<Node>>,
+    }
+    impl Drop for Loud {
+        fn drop(&mut self) {
+            panic!("loud drop");
+        }
+    }
+    let reports = support::capture_unraisable();
+    let loud = Gc::new(Loud {
+        child: Some(Node::new(7)),
+    });
+    assert!(is_tracked(&loud));
+    assert_eq!(get_count().0, 2, "the Loud and its child");
+    drop(loud);
+    let got = support::reports(&reports);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].context, "drop of");
+    assert!(got[0].type_name.ends_with("Loud"), "{:?}", got[0]);
+    assert_eq!(drops(), [7], "the child went with the unwinding fields");
+    assert_eq!(get_count().0, 0, "both left the young generation");
+    let next = Node::new(8);
+    link(&next, &next);
+    drop(next);
+    assert_eq!(collect(), 1, "the collector still finds a new cycle");
+    assert_eq!(drops(), [7, 8]);
+    refcycle::set_unraisable_hook(None);
+}
+
 #[test]
 fn clone_of_an_untracked_handle_shares_the_value() {
     let a = Gc::new(DropCounter(3));
