@@ -210,7 +210,7 @@ impl<T: Trace + 'static> Drop for Gc<T> {
     #[inline]
     fn drop(&mut self) {
         // SAFETY: this handle owned one unit of the count (invariant 2).
-        unsafe { crate::trashcan::drop_strong(self.ptr, &GcBox::<T>::VTABLE) };
+        unsafe { crate::trashcan::drop_gc::<T>(self.ptr) };
     }
 }
 

@@ -612,9 +612,10 @@ impl<T: crate::Trace + 'static> GcBox<T> {
         unsafe { Self::value_ref(h) }.type_name()
     }
 
-    unsafe fn drop_erased(h: NonNull<Header>) {
-        // SAFETY: called once, by `drop_value`, which set DROPPED first
-        // (invariant 3); `h` is a live box for T (invariant 1).
+    /// Drops the value in place. Called once, after DROPPED was set
+    /// (invariant 3), on a live box for T (invariant 1).
+    pub(crate) unsafe fn drop_erased(h: NonNull<Header>) {
+        // SAFETY: as stated above (the caller).
         unsafe { std::mem::ManuallyDrop::drop(&mut *Self::value_cell(h)) }
     }
 
@@ -622,7 +623,7 @@ impl<T: crate::Trace + 'static> GcBox<T> {
     /// T, offset as `alloc` offsets it (invariants 1 and 4), and nothing
     /// reaches it any more (invariant 2). The value is ManuallyDrop, so
     /// this frees memory without dropping it again.
-    unsafe fn free_erased(h: NonNull<Header>) {
+    pub(crate) unsafe fn free_erased(h: NonNull<Header>) {
         // SAFETY: live until the box is dropped below.
         if unsafe { Self::has_head(h) } {
             // SAFETY: the box starts at the GcHead (see above).

@@ -15,7 +15,7 @@
 use std::cell::{Cell, RefCell};
 use std::ptr::NonNull;
 
-use crate::header::{self, flag, hdr, Erased, Header, VTable};
+use crate::header::{self, flag, hdr, Erased, GcBox, Header, VTable};
 use crate::heap::{self, Heap};
 
 /// Nesting depth of releases past which further releases are queued.
@@ -42,6 +42,43 @@ pub(crate) unsafe fn drop_strong(h: NonNull<Header>, untracked: &'static VTable)
     }
 }
 
+/// [`drop_strong`] for a `Gc<T>`, whose object is known to be a box for
+/// `T`: a plain release ([`release_plain`]) then drops and frees it with
+/// direct calls instead of through the vtable.
+///
+/// # Safety
+/// `h` must be a live box for `T` (header invariant 1) and the caller must
+/// own the unit it gives back.
+#[inline]
+pub(crate) unsafe fn drop_gc<T: crate::Trace + 'static>(h: NonNull<Header>) {
+    // SAFETY: live (caller).
+    let header = unsafe { hdr(h) };
+    if header.dec_strong() == 0 {
+        // SAFETY: forwarded from the caller.
+        unsafe { release_gc::<T>(h) };
+    }
+}
+
+/// [`release`] for a box known to be for `T`.
+///
+/// # Safety
+/// As [`drop_gc`], with strong count zero.
+#[inline(never)]
+unsafe fn release_gc<T: crate::Trace + 'static>(h: NonNull<Header>) {
+    // SAFETY: a box for T was made with T's vtable or, if it has a head,
+    // has its own there (invariant 5).
+    let obj = unsafe { Erased::resolve(h, &GcBox::<T>::VTABLE) };
+    let ops: DropFree = (GcBox::<T>::drop_erased, GcBox::<T>::free_erased);
+    heap::with(|heap| match heap {
+        // SAFETY: `obj` is live with strong 0, a box for T, so T's drop
+        // and free are its own whatever vtable it was made with (one
+        // made with a finalizer differs only in that).
+        Some(heap) if unsafe { release_plain(heap, obj, ops) } => {}
+        Some(heap) => release_in(heap, obj),
+        None => release_without_heap(obj),
+    });
+}
+
 /// Called when `h`'s strong count has just reached zero.
 ///
 /// # Safety
@@ -50,15 +87,19 @@ pub(crate) unsafe fn drop_strong(h: NonNull<Header>, untracked: &'static VTable)
 pub(crate) unsafe fn release(h: NonNull<Header>, untracked: &'static VTable) {
     // SAFETY: forwarded from the caller.
     let obj = unsafe { Erased::resolve(h, untracked) };
+    let ops = (obj.vtable().drop_value, obj.vtable().free);
     heap::with(|heap| match heap {
-        // SAFETY: `obj` just reached strong 0 and is live; a tracked
-        // object is in one of the heap's own lists unless a collection is
-        // under way, which `release_plain` checks.
-        Some(heap) if unsafe { release_plain(heap, obj) } => {}
+        // SAFETY: `obj` just reached strong 0 and is live; the operations
+        // are its vtable's (invariant 5).
+        Some(heap) if unsafe { release_plain(heap, obj, ops) } => {}
         Some(heap) => release_in(heap, obj),
         None => release_without_heap(obj),
     });
 }
+
+/// An object's drop-the-value and free-the-memory operations (its
+/// vtable's `drop_value` and `free`).
+type DropFree = (unsafe fn(NonNull<Header>), unsafe fn(NonNull<Header>));
 
 #[inline(never)]
 fn release_in(heap: &Heap, obj: Erased) {
@@ -301,9 +342,10 @@ pub(crate) unsafe fn release_now(heap: Option<&Heap>, obj: Erased) {
 /// tree measures them (docs/performance.md, "W2 drop").
 ///
 /// # Safety
-/// `obj` must be live with strong count zero.
+/// `obj` must be live with strong count zero; `ops` must be its type's
+/// drop and free.
 #[inline]
-unsafe fn release_plain(heap: &Heap, obj: Erased) -> bool {
+unsafe fn release_plain(heap: &Heap, obj: Erased, ops: DropFree) -> bool {
     let h = obj.ptr();
     // SAFETY: live (caller).
     let header = unsafe { hdr(h) };
@@ -328,7 +370,7 @@ unsafe fn release_plain(heap: &Heap, obj: Erased) -> bool {
     }
     // DROPPED before the drop (invariant 3), untracked in the same store.
     header.update_flags(flag::TRACKED | flag::FROZEN, flag::DROPPED);
-    let drop_fn = obj.vtable().drop_value;
+    let (drop_fn, free_fn) = ops;
     // SAFETY: the value is initialised (DROPPED was clear) and strong is
     // 0 with no `Weak`: no handle can deref the value, and none can be
     // made while it drops (see above).
@@ -339,9 +381,9 @@ unsafe fn release_plain(heap: &Heap, obj: Erased) -> bool {
     debug_assert!(header.strong() == 0 && header.weak() == 0);
     debug_assert!(!header.has(flag::TRACKED | flag::PENDING));
     // SAFETY: strong and weak are 0, the object is in no list and no
-    // queue (see above): nothing reaches it (invariant 2). `obj.vtable()`
-    // is its type's (invariant 5). `h` is not used after this.
-    unsafe { (obj.vtable().free)(h) };
+    // queue (see above): nothing reaches it (invariant 2). `free_fn` is
+    // its type's (caller). `h` is not used after this.
+    unsafe { free_fn(h) };
     if depth == 0 {
         // With `release_depth` counting us, as `drain` requires.
         drain(heap);
