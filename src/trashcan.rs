@@ -353,10 +353,10 @@ unsafe fn release_plain(heap: &Heap, obj: Erased, ops: DropFree) -> bool {
     let special =
         flag::LEGACY | flag::WEAK_CALLBACKS | flag::USER_UNTRACKED | flag::DROPPED | flag::PENDING;
     let depth = heap.release_depth.get();
-    if flags & special != 0
+    if heap.defer_releases.get()
+        || flags & special != 0
         || header.weak() != 0
         || depth >= TRASHCAN_DEPTH
-        || heap.defer_releases.get()
         || obj.vtable().finalize.is_some()
     {
         return false;
