@@ -37,14 +37,15 @@ pub fn jobs(sizes: &Sizes, quick: bool) -> Vec<Job> {
     let scale = if quick { 100 } else { 1 };
     let mut v = vec![
         job("W1", 0, 5),
-        job("W1H", 0, 3),
-        job("W2", 0, 3),
+        job("W1H", 0, 5),
+        job("W2", 0, 5),
         job("W3", 0, 5),
-        job("W4", 0, 3),
+        job("W4", 0, 5),
+        // Three: gcmodule spends its 15 s budget in each.
         job("W5", 0, 3),
     ];
-    v.extend(w5f_sizes(scale).map(|n| job("W5F", n, 3)));
-    v.push(job("FULL", sizes.full_live, 3));
+    v.extend(w5f_sizes(scale).map(|n| job("W5F", n, 5)));
+    v.push(job("FULL", sizes.full_live, 5));
     v.extend(
         w6_sizes(scale)
             .into_iter()
