@@ -107,7 +107,7 @@ impl Clone for AnyGc {
 impl Drop for AnyGc {
     fn drop(&mut self) {
         // SAFETY: this handle owned one unit of the count (invariant 2).
-        unsafe { crate::trashcan::drop_strong(self.obj.ptr(), self.obj.vtable()) };
+        unsafe { crate::trashcan::drop_strong(self.obj) };
     }
 }
 

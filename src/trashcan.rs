@@ -15,7 +15,7 @@
 use std::cell::{Cell, RefCell};
 use std::ptr::NonNull;
 
-use crate::header::{self, flag, hdr, Erased, GcBox, Header, VTable};
+use crate::header::{self, flag, hdr, Erased, GcBox, Header};
 use crate::heap::{self, Heap};
 
 /// Nesting depth of releases past which further releases are queued.
@@ -23,22 +23,17 @@ use crate::heap::{self, Heap};
 /// frames, so we stay a little lower.
 pub(crate) const TRASHCAN_DEPTH: usize = 32;
 
-/// Gives back one unit of `h`'s strong count (a handle's drop), releasing
-/// the object when it was the last.
-///
-/// `untracked` is the vtable of the handle's type, which a headless object
-/// was made with (as for [`Erased::resolve`]).
+/// Gives back one unit of a type-erased handle's strong count (an
+/// `AnyGc`'s drop), releasing the object when it was the last.
 ///
 /// # Safety
-/// `h` must be live and the caller must own the unit it gives back;
-/// `untracked` as [`Erased::resolve`] requires.
+/// The object must be live and the caller must own the unit it gives back.
 #[inline]
-pub(crate) unsafe fn drop_strong(h: NonNull<Header>, untracked: &'static VTable) {
+pub(crate) unsafe fn drop_strong(obj: Erased) {
     // SAFETY: live (caller).
-    let header = unsafe { hdr(h) };
-    if header.dec_strong() == 0 {
+    if unsafe { hdr(obj.ptr()) }.dec_strong() == 0 {
         // SAFETY: forwarded from the caller.
-        unsafe { release(h, untracked) };
+        unsafe { release(obj) };
     }
 }
 
@@ -52,8 +47,7 @@ pub(crate) unsafe fn drop_strong(h: NonNull<Header>, untracked: &'static VTable)
 #[inline]
 pub(crate) unsafe fn drop_gc<T: crate::Trace + 'static>(h: NonNull<Header>) {
     // SAFETY: live (caller).
-    let header = unsafe { hdr(h) };
-    if header.dec_strong() == 0 {
+    if unsafe { hdr(h) }.dec_strong() == 0 {
         // SAFETY: forwarded from the caller.
         unsafe { release_gc::<T>(h) };
     }
@@ -68,38 +62,42 @@ unsafe fn release_gc<T: crate::Trace + 'static>(h: NonNull<Header>) {
     // SAFETY: a box for T was made with T's vtable or, if it has a head,
     // has its own there (invariant 5).
     let obj = unsafe { Erased::resolve(h, &GcBox::<T>::VTABLE) };
-    let ops: DropFree = (GcBox::<T>::drop_erased, GcBox::<T>::free_erased);
-    heap::with(|heap| match heap {
-        // SAFETY: `obj` is live with strong 0, a box for T, so T's drop
-        // and free are its own whatever vtable it was made with (one
-        // made with a finalizer differs only in that).
-        Some(heap) if unsafe { release_plain(heap, obj, ops) } => {}
-        Some(heap) => release_in(heap, obj),
-        None => release_without_heap(obj),
-    });
+    // SAFETY: live with strong 0; a box for T, so T's drop and free are
+    // its own whatever vtable it was made with (one made with a finalizer
+    // differs only in that).
+    unsafe { release_with(obj, (GcBox::<T>::drop_erased, GcBox::<T>::free_erased)) };
 }
 
-/// Called when `h`'s strong count has just reached zero.
+/// Called when the object's strong count has just reached zero.
 ///
 /// # Safety
-/// `h` must be live; `untracked` as [`Erased::resolve`] requires.
+/// The object must be live.
 #[inline(never)]
-pub(crate) unsafe fn release(h: NonNull<Header>, untracked: &'static VTable) {
-    // SAFETY: forwarded from the caller.
-    let obj = unsafe { Erased::resolve(h, untracked) };
+pub(crate) unsafe fn release(obj: Erased) {
     let ops = (obj.vtable().drop_value, obj.vtable().free);
-    heap::with(|heap| match heap {
-        // SAFETY: `obj` just reached strong 0 and is live; the operations
-        // are its vtable's (invariant 5).
-        Some(heap) if unsafe { release_plain(heap, obj, ops) } => {}
-        Some(heap) => release_in(heap, obj),
-        None => release_without_heap(obj),
-    });
+    // SAFETY: forwarded from the caller; the operations are the object's
+    // vtable's (the `Erased` invariant).
+    unsafe { release_with(obj, ops) };
 }
 
 /// An object's drop-the-value and free-the-memory operations (its
 /// vtable's `drop_value` and `free`).
 type DropFree = (unsafe fn(NonNull<Header>), unsafe fn(NonNull<Header>));
+
+/// The plain release if the object qualifies, else the full one.
+///
+/// # Safety
+/// `obj` must be live with strong count zero; `ops` must be its type's
+/// drop and free.
+#[inline(always)]
+unsafe fn release_with(obj: Erased, ops: DropFree) {
+    heap::with(|heap| match heap {
+        // SAFETY: forwarded from the caller.
+        Some(heap) if unsafe { release_plain(heap, obj, ops) } => {}
+        Some(heap) => release_in(heap, obj),
+        None => release_without_heap(obj),
+    });
+}
 
 #[inline(never)]
 fn release_in(heap: &Heap, obj: Erased) {

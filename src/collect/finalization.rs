@@ -24,8 +24,8 @@ pub(crate) fn finalize_garbage(garbage: &[NonNull<Header>]) -> usize {
         if unsafe { obj.wants_finalizer() } {
             ran += 1;
             if crate::finalize::call_finalizer(obj) == 0 {
-                // SAFETY: live, and the vtable is its own (from its head).
-                unsafe { crate::trashcan::release(obj.ptr(), obj.vtable()) }; // deferred: collecting
+                // SAFETY: live (above).
+                unsafe { crate::trashcan::release(obj) }; // deferred: collecting
             }
         }
     }
