@@ -30,6 +30,9 @@ enum Mode {
     Allocate,
     /// First call: a clone of its first child goes to `KEPT`.
     CloneOnce,
+    /// On call number `CLONE_ON`: a clone of its first child goes to
+    /// `KEPT`.
+    CloneOnCall,
     /// Every call: clone every child and drop the clones again.
     CloneAndDrop,
     /// First call: drop every child handle, then report (nothing).
@@ -62,6 +65,8 @@ struct Tricky {
     mode: Cell<Mode>,
     calls: Cell<u32>,
     children: RefCell<Vec<Gc<Tricky>>>,
+    /// A weak handle it owns (and reports), if any.
+    weak: RefCell<Option<Weak<Tricky>>>,
 }
 
 thread_local! {
@@ -71,6 +76,7 @@ thread_local! {
     static WEAKS: RefCell<Vec<Weak<Tricky>>> = const { RefCell::new(Vec::new()) };
     static CALLBACKS: Cell<usize> = const { Cell::new(0) };
     static STEAL_ON: Cell<u32> = const { Cell::new(1) };
+    static CLONE_ON: Cell<u32> = const { Cell::new(1) };
     static NEXT_ID: Cell<u64> = const { Cell::new(1_000) };
     static FROZEN_CHILD: RefCell<Option<Gc<Tricky>>> = const { RefCell::new(None) };
 }
@@ -102,6 +108,10 @@ impl Trace for Tricky {
                 KEPT_NODES.with(|k| k.borrow_mut().push(Node::new(fresh_id())));
             }
             Mode::CloneOnce if call == 1 => {
+                let first = self.children.borrow()[0].clone();
+                KEPT.with(|k| k.borrow_mut().push(first));
+            }
+            Mode::CloneOnCall if call == CLONE_ON.with(Cell::get) => {
                 let first = self.children.borrow()[0].clone();
                 KEPT.with(|k| k.borrow_mut().push(first));
             }
@@ -153,6 +163,7 @@ impl Trace for Tricky {
                     mode: Cell::new(Mode::Plain),
                     calls: Cell::new(0),
                     children: RefCell::new(Vec::new()),
+                    weak: RefCell::new(None),
                 });
                 self.children.borrow_mut().push(adopted);
             }
@@ -168,6 +179,7 @@ impl Trace for Tricky {
             }
             _ => {}
         }
+        self.weak.trace(visitor);
         self.children.trace(visitor);
     }
 }
@@ -190,6 +202,7 @@ fn tricky_ring(ids: &[u64]) -> Vec<Gc<Tricky>> {
                 mode: Cell::new(Mode::Plain),
                 calls: Cell::new(0),
                 children: RefCell::new(Vec::new()),
+                weak: RefCell::new(None),
             })
         })
         .collect();
@@ -322,6 +335,44 @@ fn clone_once_keeps_the_cycle(cloner: usize, collect_once: fn() -> usize, report
     clear_kept();
     assert_eq!(collect(), 3);
     assert_dropped_once([1, 2, 3]);
+    assert_heap_still_works();
+}
+
+/// When the garbage owns a weak handle, a full collection traces it a
+/// third time, after verify_garbage: `handle_weakrefs` clears the weak
+/// handles it owns. A clone made on that call adds a count nobody checked
+/// yet; the collector compares the counts again before clearing anything
+/// (`run_phases`, step 9), so the clone resurrects the cycle, intact,
+/// whichever call makes it.
+#[test]
+fn trace_that_clones_on_a_later_call_keeps_the_cycle_intact_whichever_call() {
+    support::no_stress();
+    let _reports = capture_unraisable();
+    for call in 1..=4 {
+        support::clear_drops();
+        CLONE_ON.with(|c| c.set(call));
+        let ring = tricky_ring(&[1, 2, 3]);
+        *ring[0].weak.borrow_mut() = Some(Gc::downgrade(&ring[2]));
+        set_mode(&ring[0], Mode::CloneOnCall);
+        drop(ring);
+        collect();
+        assert_consistent();
+        let kept = kept();
+        if call <= 3 {
+            assert_eq!(kept.len(), 1, "call {call}: the trace ran that often");
+        }
+        for h in &kept {
+            let v = Gc::try_borrow(h).unwrap_or_else(|e| panic!("call {call}: cleared: {e:?}"));
+            assert_eq!(v.id, 2);
+            assert_eq!(v.children.borrow()[0].id, 3, "call {call}: intact");
+            assert!(drops().is_empty(), "call {call}: nothing dropped");
+        }
+        let resurrected = !kept.is_empty();
+        drop(kept);
+        clear_kept();
+        assert_eq!(collect(), if resurrected { 3 } else { 0 });
+        assert_dropped_once([1, 2, 3]);
+    }
     assert_heap_still_works();
 }
 

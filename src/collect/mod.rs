@@ -238,9 +238,17 @@ fn run_phases(c: &Collection<'_>, generation: usize) -> Outcome {
     debug_each(heap, DEBUG_COLLECTABLE, "collectable", &c.unreachable);
 
     // 7. handle_weakrefs: weak references to the garbage die; callbacks of
-    //    weak handles outside the garbage run.
+    //    weak handles outside the garbage run. When the garbage neither
+    //    owns weak handles nor has any (as verify_garbage saw it, and no
+    //    Trace impl has run since: step 6 traces), there is nothing to
+    //    kill, and the pass over the garbage is skipped.
     let owns_weak = survey.weak_handles || heap.trace_panics.get() != trace_panics;
-    let callbacks_ran = weakrefs::handle_weakrefs(heap, &garbage, owns_weak);
+    let traced_since = owns_weak || survey.legacy;
+    let callbacks_ran = if traced_since || survey.weak_referents {
+        weakrefs::handle_weakrefs(heap, &garbage, owns_weak)
+    } else {
+        false
+    };
 
     // 8. finalize_garbage: each finalizer runs once, garbage intact.
     let finalized = if survey.finalizers {
@@ -270,21 +278,29 @@ fn run_phases(c: &Collection<'_>, generation: usize) -> Outcome {
     //    handle out of the garbage into a global without changing any
     //    count: a wrong impl, whose object is then cleared under that
     //    handle (a clear panic on deref, as for other lies; docs/safety.md).
+    //    When no code but ours has run since verify_garbage at all (no
+    //    Trace impl either), the counts are the ones it accounted for
+    //    and comparing them again is skipped too.
     let user_code = callbacks_ran
         || finalized > 0
         || heap.trace_panics.get() != trace_panics
         || heap.debug.get() != 0;
-    if user_code || !finalization::counts_unchanged(&garbage) {
+    let untouched = !user_code && !traced_since;
+    debug_assert!(!untouched || finalization::counts_unchanged(&garbage));
+    let mut zeroed = survey.zeroed;
+    if user_code || !(untouched || finalization::counts_unchanged(&garbage)) {
         let old = c.old_list();
         let anomaly = finalization::handle_resurrected_objects(&c.unreachable, &c.still, old);
         c.still.merge_into(&c.unreachable);
         c.verify_or_keep(anomaly, None);
         garbage = c.unreachable.to_vec();
+        zeroed = true; // counts may have changed: let delete_garbage look
     }
 
     // 10. delete_garbage: drop the values (or keep them all in garbage()
     //     under DEBUG_SAVEALL); memory goes when the last handle does.
-    out.collected = clear::delete_garbage(heap, &c.unreachable, garbage, c.old_list());
+    //    `zeroed`: some object may have lost its last handle already.
+    out.collected = clear::delete_garbage(heap, &c.unreachable, garbage, zeroed, c.old_list());
 
     // 11. handle_legacy_finalizers: legacy objects go to garbage().
     out.uncollectable = legacy::handle_legacy_finalizers(heap, &c.finalizers, c.old_list());

@@ -112,6 +112,12 @@ pub(crate) struct Survey {
     pub finalizers: bool,
     /// Some object reported a weak handle.
     pub weak_handles: bool,
+    /// Some object has `Weak` handles or weak callbacks of its own (at
+    /// the time of the check): `handle_weakrefs` has something to kill.
+    pub weak_referents: bool,
+    /// Some object had no strong handle left (at the time of the check):
+    /// `delete_garbage` has something to release first.
+    pub zeroed: bool,
 }
 
 /// Checks the garbage (the UNREACHABLE objects of `garbage`); on failure
@@ -166,6 +172,8 @@ pub(crate) fn verify_garbage(
         // SAFETY: live.
         let header = unsafe { hdr(h) };
         survey.legacy |= header.has(flag::LEGACY);
+        survey.weak_referents |= header.weak() > 0 || header.has(flag::WEAK_CALLBACKS);
+        survey.zeroed |= header.strong() == 0;
         // SAFETY: live garbage, with a head (header invariant 4).
         survey.finalizers |= unsafe { Erased::with_head(h).wants_finalizer() };
         // SAFETY: garbage, so of a tracked type (header invariant 4).
