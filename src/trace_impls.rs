@@ -154,8 +154,10 @@ impl_trace! {
     /// "no handles" would let the collector free objects the borrower still
     /// reaches.
     [T: ?Sized + Trace] RefCell<T>, needs T::NEEDS_TRACE, |this, visitor| {
-        let borrow = this.try_borrow().map_err(|_| TryLockError::WouldBlock);
-        trace_locked(borrow, visitor);
+        match this.try_borrow() {
+            Ok(value) => value.trace(visitor),
+            Err(_) => visitor.mark_opaque(),
+        }
     }
     /// Traces the value if the lock is free, and is opaque while it is held,
     /// as a mutably borrowed `RefCell` is. A poisoned lock is traced anyway:
