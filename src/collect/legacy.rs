@@ -57,7 +57,7 @@ impl Sink for MoveSink<'_> {
 pub(crate) fn move_legacy_finalizer_reachable(finalizers: &List) {
     let mut cur = finalizers.first();
     while let Some(h) = cur {
-        super::reachability::trace_object(h, &mut MoveSink { to: finalizers });
+        super::tracing::trace_object(h, &mut MoveSink { to: finalizers });
         // SAFETY: `h` is linked into `finalizers`.
         cur = unsafe { finalizers.next_of(h) };
     }

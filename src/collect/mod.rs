@@ -11,6 +11,7 @@
 //! | handle_weakrefs | [`weakrefs`] |
 //! | finalize_garbage, handle_resurrected_objects | [`finalization`] |
 //! | delete_garbage | [`clear`] |
+//! | tracing a value, a panic caught (every phase) | [`tracing`] |
 //! | when to collect, and which generation | [`trigger`] |
 //!
 //! The phases run inside a [`Collection`] guard. While it exists, releases
@@ -24,6 +25,7 @@ pub(crate) mod clear;
 pub(crate) mod finalization;
 pub(crate) mod legacy;
 pub(crate) mod reachability;
+pub(crate) mod tracing;
 pub(crate) mod trigger;
 pub(crate) mod verify;
 pub(crate) mod weakrefs;

@@ -1,6 +1,5 @@
 //! Finding the unreachable objects: CPython's `update_refs`,
-//! `subtract_refs` and `move_unreachable` (`deduce_unreachable`), and
-//! the tracing helper every phase uses.
+//! `subtract_refs` and `move_unreachable` (`deduce_unreachable`).
 //!
 //! The idea (CPython's, from `Python/gc.c`): an object's strong count says
 //! how many handles point to it. Subtract the handles that objects *inside*
@@ -11,51 +10,10 @@
 
 use std::ptr::NonNull;
 
-use crate::header::{flag, gc_refs, hdr, tracked_type_name, Erased, Header};
+use super::tracing::trace_run;
+use crate::header::{flag, gc_refs, hdr, tracked_type_name, Header};
 use crate::list::{self, List};
-use crate::trace::{Sink, Visitor};
-
-/// Runs `T::trace` on `h`'s value, catching a panic.
-///
-/// Returns `false` if the trace panicked (the panic is reported).
-pub(crate) fn trace_object(h: NonNull<Header>, sink: &mut dyn Sink) -> bool {
-    // Callers pass live objects with a head: members of a collection, or
-    // linked in the heap's lists, while releases are deferred (collector,
-    // introspection), so nothing frees them during the call.
-    // SAFETY: live, with a head (header invariant 4), as above.
-    let obj = unsafe { Erased::with_head(h) };
-    trace_erased(obj, sink)
-}
-
-/// [`trace_object`] for any object, with its vtable.
-pub(crate) fn trace_erased(obj: Erased, sink: &mut dyn Sink) -> bool {
-    let h = obj.ptr();
-    // SAFETY: callers pass live objects (see `trace_object`).
-    let header = unsafe { hdr(h) };
-    if header.has(flag::DROPPED) {
-        return true; // a cleared value owns nothing
-    }
-    let trace = obj.vtable().trace;
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut visitor = Visitor::new(sink);
-        // SAFETY: live and not DROPPED (checked above; a trace cannot drop
-        // values: releases are deferred while collecting).
-        unsafe { trace(h, &mut visitor) }
-    }));
-    match result {
-        Ok(()) => true,
-        Err(payload) => {
-            crate::heap::with(|heap| {
-                if let Some(heap) = heap {
-                    // The report may run the user's hook (see run_phases).
-                    heap.trace_panics.set(heap.trace_panics.get() + 1);
-                }
-                crate::unraisable::report_panic(heap, "trace of", obj.type_name(), payload)
-            });
-            false
-        }
-    }
-}
+use crate::trace::Sink;
 
 /// Step 1, `update_refs`: `gc_refs = strong` and mark the set. Returns
 /// the set's objects youngest first, for the next two steps.
@@ -87,14 +45,18 @@ struct SubtractSink {
 }
 
 impl SubtractSink {
-    /// Step 2 for one object: its trace's handles are subtracted. An
-    /// object whose trace panics is marked OPAQUE (treated as referenced
-    /// from outside); one that reports a handle into the set is marked
-    /// INNER_EDGES (step 3 need not trace the others).
-    fn subtract(&mut self, h: NonNull<Header>) {
+    /// Step 2 for one object (with [`trace_run`]): its trace's handles are
+    /// subtracted. `begin` before the trace, `finish` after it.
+    fn begin(&mut self, h: NonNull<Header>) -> Option<NonNull<Header>> {
         self.current = h;
         self.inner = false;
-        let traced = trace_object(h, self);
+        Some(h)
+    }
+
+    /// An object whose trace panicked is marked OPAQUE (treated as
+    /// referenced from outside); one that reported a handle into the set
+    /// is marked INNER_EDGES (step 3 need not trace the others).
+    fn finish(&mut self, h: NonNull<Header>, traced: bool) {
         // SAFETY: the set's objects are live (releases are deferred).
         let header = unsafe { hdr(h) };
         if !traced {
@@ -197,9 +159,12 @@ pub(crate) fn subtract_refs(objects: &[NonNull<Header>]) -> Option<Anomaly> {
         early: 0,
         inner: false,
     };
-    for &h in objects {
-        sink.subtract(h);
-    }
+    let mut objects = objects.iter();
+    trace_run(
+        &mut sink,
+        |s| s.begin(*objects.next()?),
+        SubtractSink::finish,
+    );
     sink.anomaly
 }
 
@@ -222,6 +187,11 @@ impl ReachableSink {
         unsafe { hdr(root) }.clear(flag::COLLECTING);
         self.marked += 1;
         self.stack.push(root);
+        trace_run(self, ReachableSink::next_to_trace, ReachableSink::traced);
+    }
+
+    /// The next object on the stack that step 3 must trace.
+    fn next_to_trace(&mut self) -> Option<NonNull<Header>> {
         while let Some(h) = self.stack.pop() {
             // SAFETY: listed or reported objects of the set are live.
             let header = unsafe { hdr(h) };
@@ -235,17 +205,26 @@ impl ReachableSink {
                 // lie: this skip is no part of the safety argument.)
                 continue;
             }
-            // An object that was already opaque in subtract_refs subtracted
-            // nothing from its children, so they look externally held and
-            // being blind again now is harmless. Only an object that could
-            // report its children then and cannot now is a problem.
-            let was_opaque = header.has(flag::OPAQUE);
             self.blind = false;
-            if (!trace_object(h, self) || self.blind) && !was_opaque && self.anomaly.is_none() {
-                self.anomaly = Some(went_blind(h));
-            }
-            header.clear(flag::OPAQUE | flag::INNER_EDGES);
+            return Some(h);
         }
+        None
+    }
+
+    /// After `h`'s trace. An object that was already opaque in
+    /// subtract_refs subtracted nothing from its children, so they look
+    /// externally held and being blind again now is harmless. Only an
+    /// object that could report its children then and cannot now is a
+    /// problem. (Only step 2 sets OPAQUE, so the flag still says what
+    /// step 2 saw.)
+    fn traced(&mut self, h: NonNull<Header>, traced: bool) {
+        // SAFETY: as in next_to_trace.
+        let header = unsafe { hdr(h) };
+        let was_opaque = header.has(flag::OPAQUE);
+        if (!traced || self.blind) && !was_opaque && self.anomaly.is_none() {
+            self.anomaly = Some(went_blind(h));
+        }
+        header.clear(flag::OPAQUE | flag::INNER_EDGES);
     }
 }
 
@@ -393,17 +372,28 @@ pub(crate) fn update_and_subtract_refs(
         inner: false,
     };
     let mut reached_early = 0;
-    let objects = young.youngest_first(|h| {
-        // SAFETY: linked objects are live.
-        let header = unsafe { hdr(h) };
-        if header.has(flag::COLLECTING) {
-            reached_early += 1;
-        } else {
-            // SAFETY: linked, so of a tracked type (header invariant 4).
-            unsafe { init_refs(h, header) };
-        }
-        sink.subtract(h);
-    });
+    let mut objects = Vec::new();
+    // The walk of `List::youngest_first`, one object per step of the run.
+    let mut cur = young.last();
+    trace_run(
+        &mut sink,
+        |s| {
+            let h = cur?;
+            // SAFETY: `h` is linked into `young` (List invariant).
+            cur = unsafe { young.prev_of(h) };
+            objects.push(h);
+            // SAFETY: linked objects are live.
+            let header = unsafe { hdr(h) };
+            if header.has(flag::COLLECTING) {
+                reached_early += 1;
+            } else {
+                // SAFETY: linked, so of a tracked type (header invariant 4).
+                unsafe { init_refs(h, header) };
+            }
+            s.begin(h)
+        },
+        SubtractSink::finish,
+    );
     let strays = sink.early != reached_early;
     (objects, sink.anomaly, strays)
 }

@@ -21,7 +21,7 @@
 
 use std::ptr::NonNull;
 
-use super::reachability::trace_object;
+use super::tracing::{trace_object, trace_run};
 use crate::header::{flag, gc_refs, hdr, tracked_type_name, Erased, Header};
 use crate::list::{self, List};
 use crate::trace::Sink;
@@ -155,13 +155,20 @@ pub(crate) fn verify_garbage(
     };
     let mut suspects = Vec::new();
     let mut message = None;
-    for &h in &objects {
-        sink.blind = false;
-        if !trace_object(h, &mut sink) || sink.blind {
-            suspects.push(h);
-            message.get_or_insert_with(|| format!("the Trace impl of {} failed", name(h)));
-        }
-    }
+    let mut each = objects.iter();
+    trace_run(
+        &mut sink,
+        |s| {
+            s.blind = false;
+            each.next().copied()
+        },
+        |s, h, traced| {
+            if !traced || s.blind {
+                suspects.push(h);
+                message.get_or_insert_with(|| format!("the Trace impl of {} failed", name(h)));
+            }
+        },
+    );
     let duplicates = has_duplicate_handles(&sink.handles);
     let mut survey = Survey {
         weak_handles: sink.weak_handles,

@@ -48,7 +48,7 @@ pub(crate) fn handle_weakrefs(heap: &Heap, objects: &[NonNull<Header>], owns_wea
     };
     if owns_weak {
         for &h in objects {
-            super::reachability::trace_object(h, &mut sink);
+            super::tracing::trace_object(h, &mut sink);
         }
     }
     let cancelled: Vec<_> = sink

@@ -29,7 +29,7 @@
 use std::ptr::NonNull;
 
 use super::Inspection;
-use crate::collect::reachability::trace_erased;
+use crate::collect::tracing::trace_erased;
 use crate::header::{flag, gc_refs, hdr, Erased, Header};
 use crate::heap::NUM_GENERATIONS;
 use crate::trace::Sink;

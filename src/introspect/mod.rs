@@ -43,7 +43,7 @@ use std::fmt;
 use std::ptr::NonNull;
 
 use crate::any::AnyGc;
-use crate::collect::reachability::{trace_erased, trace_object};
+use crate::collect::tracing::{trace_erased, trace_object};
 use crate::gc::Gc;
 use crate::gc_module::DEBUG_LEAK;
 use crate::header::{display_name, Erased, GcBox, Header, VTable};
