@@ -162,8 +162,7 @@ impl List {
         n
     }
 
-    /// The objects from the youngest (the last linked) to the oldest,
-    /// calling `visit` on each as the walk reaches it.
+    /// The objects from the youngest (the last linked) to the oldest.
     ///
     /// Collections do not reorder the lists, which stay in allocation
     /// order for the most part, so this walk meets a structure built
@@ -172,16 +171,17 @@ impl List {
     /// for the whole collection walking from this end, 34 to 40 ms from
     /// the other, and 41 ms walking from both ends at once, two
     /// independent chains of loads; docs/performance.md.)
-    pub fn youngest_first(&self, mut visit: impl FnMut(NonNull<Header>)) -> Vec<NonNull<Header>> {
-        let mut v = Vec::new();
-        let mut cur = self.last();
-        while let Some(h) = cur {
-            visit(h);
-            v.push(h);
-            // SAFETY: `h` is linked into self (List invariant).
-            cur = unsafe { self.prev_of(h) };
+    ///
+    /// The walk reads each object's `prev` link as it yields the object,
+    /// so the caller may do anything to the yielded object but must not
+    /// unlink, while the walk goes on, one it has not reached yet (the
+    /// collector's walks run while releases are deferred and with its own
+    /// lists, which only the collector changes).
+    pub fn youngest_first(&self) -> YoungestFirst<'_> {
+        YoungestFirst {
+            list: self,
+            cur: self.last(),
         }
-        v
     }
 
     /// Collects the objects into a vector, following `next` links only
@@ -243,6 +243,25 @@ pub(crate) unsafe fn move_to(h: NonNull<Header>, to: &List) {
     unsafe {
         unlink(h);
         to.push_back(h);
+    }
+}
+
+/// The walk of [`List::youngest_first`].
+pub(crate) struct YoungestFirst<'a> {
+    list: &'a List,
+    cur: Option<NonNull<Header>>,
+}
+
+impl Iterator for YoungestFirst<'_> {
+    type Item = NonNull<Header>;
+
+    fn next(&mut self) -> Option<NonNull<Header>> {
+        let h = self.cur?;
+        // SAFETY: `h` is linked into the list: it was reached through the
+        // links, and the caller unlinks no object before the walk reaches
+        // it (see `List::youngest_first`).
+        self.cur = unsafe { self.list.prev_of(h) };
+        Some(h)
     }
 }
 

@@ -59,11 +59,6 @@ pub(crate) fn delete_garbage(
         unsafe { list::unlink(h) };
         // SAFETY: live (unlinking does not free).
         let header = unsafe { hdr(h) };
-        // Read before the store below: the compiler narrows that store to
-        // the flags' 16 bits, and a load of the whole word right after it
-        // would wait for the store to retire (the store cannot be
-        // forwarded to a wider load), measured at half of this loop.
-        let callbacks = header.has(flag::WEAK_CALLBACKS);
         header.clear(flag::TRACKED | flag::SCRATCH);
         heap.note_dealloc();
         // Hold a weak count while user code runs (as the release path
@@ -71,12 +66,8 @@ pub(crate) fn delete_garbage(
         // the object's count may reach zero meanwhile (a self-cycle).
         header.inc_weak();
         // Weak references made by finalizers die before the value does.
-        if callbacks {
-            // SAFETY: live.
-            unsafe { crate::weak::clear_weakrefs(Some(heap), h) };
-        } else {
-            header.bump_weak_epoch(); // what clear_weakrefs does then
-        }
+        // SAFETY: live.
+        unsafe { crate::weak::clear_weakrefs(Some(heap), h) };
         // SAFETY: verify_garbage established that every handle to `h` is
         // owned by a garbage value, so no `&T` from a handle outside the
         // garbage can be live.

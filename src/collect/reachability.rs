@@ -23,11 +23,14 @@ use crate::trace::Sink;
 /// loads of a vector's objects are independent and overlap. CPython walks
 /// the list three times; we walk it once (`List::youngest_first`).
 pub(crate) fn update_refs(young: &List) -> Vec<NonNull<Header>> {
-    young.youngest_first(|h| {
-        // SAFETY: linked objects are live and of tracked types (header
-        // invariant 4).
-        unsafe { init_refs(h, hdr(h)) };
-    })
+    young
+        .youngest_first()
+        .inspect(|&h| {
+            // SAFETY: linked objects are live and of tracked types (header
+            // invariant 4).
+            unsafe { init_refs(h, hdr(h)) };
+        })
+        .collect()
 }
 
 pub(crate) use super::verify::Anomaly;
@@ -373,14 +376,11 @@ pub(crate) fn update_and_subtract_refs(
     };
     let mut reached_early = 0;
     let mut objects = Vec::new();
-    // The walk of `List::youngest_first`, one object per step of the run.
-    let mut cur = young.last();
+    let mut walk = young.youngest_first();
     trace_run(
         &mut sink,
         |s| {
-            let h = cur?;
-            // SAFETY: `h` is linked into `young` (List invariant).
-            cur = unsafe { young.prev_of(h) };
+            let h = walk.next()?;
             objects.push(h);
             // SAFETY: linked objects are live.
             let header = unsafe { hdr(h) };

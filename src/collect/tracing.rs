@@ -20,18 +20,9 @@ pub(crate) fn trace_object(h: NonNull<Header>, sink: &mut dyn Sink) -> bool {
 
 /// [`trace_object`] for any object, with its vtable.
 pub(crate) fn trace_erased(obj: Erased, sink: &mut dyn Sink) -> bool {
-    let h = obj.ptr();
     // SAFETY: callers pass live objects (see `trace_object`).
-    let header = unsafe { hdr(h) };
-    if header.has(flag::DROPPED) {
-        return true; // a cleared value owns nothing
-    }
-    let trace = obj.vtable().trace;
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut visitor = Visitor::new(sink);
-        // SAFETY: live and not DROPPED (checked above; a trace cannot drop
-        // values: releases are deferred while collecting).
-        unsafe { trace(h, &mut visitor) }
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe {
+        trace_unguarded(obj, sink)
     }));
     match result {
         Ok(()) => true,
@@ -39,6 +30,23 @@ pub(crate) fn trace_erased(obj: Erased, sink: &mut dyn Sink) -> bool {
             report_trace_panic(obj, payload);
             false
         }
+    }
+}
+
+/// Runs `T::trace` on the value into `sink`, unless the value was
+/// cleared (a cleared value owns nothing). Panics pass through: the
+/// callers catch them.
+///
+/// # Safety
+/// The object must be live, and stay so during the call (callers trace
+/// while releases are deferred, so a trace cannot drop values).
+#[inline]
+unsafe fn trace_unguarded(obj: Erased, sink: &mut dyn Sink) {
+    // SAFETY: live (caller).
+    if !unsafe { hdr(obj.ptr()) }.has(flag::DROPPED) {
+        let mut visitor = Visitor::new(sink);
+        // SAFETY: live and not DROPPED (checked above).
+        unsafe { (obj.vtable().trace)(obj.ptr(), &mut visitor) }
     }
 }
 
@@ -76,14 +84,10 @@ pub(crate) fn trace_run<S: Sink>(
                 // Callers pass live objects with a head (see trace_object).
                 // SAFETY: live, with a head (header invariant 4).
                 let obj = unsafe { Erased::with_head(h) };
+                tracing = Some(obj);
                 // SAFETY: live (above).
-                if !unsafe { hdr(h) }.has(flag::DROPPED) {
-                    tracing = Some(obj);
-                    let mut visitor = Visitor::new(sink);
-                    // SAFETY: live and not DROPPED (as in trace_erased).
-                    unsafe { (obj.vtable().trace)(h, &mut visitor) };
-                    tracing = None;
-                }
+                unsafe { trace_unguarded(obj, sink) };
+                tracing = None;
                 after(sink, h, true);
             }
         }));
