@@ -104,12 +104,14 @@ impl<T: Finalize> Gc<T> {
     }
 
     fn new_finalizable(value: T, legacy: bool) -> Gc<T> {
-        let h = GcBox::alloc(value, Some(&GcBox::<T>::FINALIZE_VTABLE));
-        if legacy {
-            // SAFETY: just allocated, live.
-            unsafe { hdr(h) }.set(flag::LEGACY);
-        }
-        Gc::from_box(h)
+        crate::heap::with(|heap| {
+            let h = GcBox::alloc(heap, value, Some(&GcBox::<T>::FINALIZE_VTABLE));
+            if legacy {
+                // SAFETY: just allocated, live.
+                unsafe { hdr(h) }.set(flag::LEGACY);
+            }
+            Gc::from_box(heap, h)
+        })
     }
 }
 

@@ -60,19 +60,15 @@ impl<T: Trace + 'static> Gc<T> {
     /// May run an automatic collection first, when the number of tracked
     /// allocations since the last one passes the young threshold.
     pub fn new(value: T) -> Gc<T> {
-        Self::from_box(GcBox::alloc(value, None))
+        crate::heap::with(|heap| Self::from_box(heap, GcBox::alloc(heap, value, None)))
     }
 
-    /// Wraps a freshly allocated box (strong 1) and tracks it if `T` can
-    /// hold handles.
-    pub(crate) fn from_box(h: NonNull<Header>) -> Gc<T> {
-        if T::NEEDS_TRACE {
-            crate::heap::with(|heap| {
-                if let Some(heap) = heap {
-                    // SAFETY: `h` is live and untracked: we just made it.
-                    unsafe { heap.track_new(h) };
-                }
-            });
+    /// Wraps a freshly allocated box (strong 1) and tracks it in `heap`
+    /// (this thread's, if it has one) if `T` can hold handles.
+    pub(crate) fn from_box(heap: Option<&crate::heap::Heap>, h: NonNull<Header>) -> Gc<T> {
+        if let (true, Some(heap)) = (T::NEEDS_TRACE, heap) {
+            // SAFETY: `h` is live and untracked: we just made it.
+            unsafe { heap.track_new(h) };
         }
         Gc {
             ptr: h,

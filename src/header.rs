@@ -74,6 +74,7 @@
 use std::cell::Cell;
 use std::ptr::NonNull;
 
+use crate::heap::Heap;
 use crate::list::Links;
 use crate::trace::Visitor;
 
@@ -106,7 +107,7 @@ pub(crate) struct VTable {
     /// Drops the value in place.
     pub drop_value: unsafe fn(NonNull<Header>),
     /// Frees the allocation without dropping the value.
-    pub free: unsafe fn(NonNull<Header>),
+    pub free: unsafe fn(NonNull<Header>, Option<&Heap>),
     /// Runs the finalizer, if the type has one.
     pub finalize: Option<unsafe fn(NonNull<Header>)>,
     /// `std::any::type_name::<T>()`.
@@ -456,7 +457,7 @@ pub(crate) unsafe fn try_free(obj: Erased) -> bool {
     }
     // SAFETY: invariant 2 holds (checked above), so no one can reach the
     // allocation after this call; `obj.vtable` is its type's (invariant 5).
-    unsafe { (obj.vtable.free)(h) };
+    crate::heap::with(|heap| unsafe { (obj.vtable.free)(h, heap) });
     true
 }
 
@@ -530,7 +531,12 @@ impl<T: crate::Trace + 'static> GcBox<T> {
     /// `vtable` is given for a type made with a finalizer (the finalizer is
     /// in it); such an object gets a head whatever `T` is, so that
     /// type-erased code finds that vtable (header invariants 4 and 5).
-    pub fn alloc(value: T, vtable: Option<&'static VTable>) -> NonNull<Header> {
+    #[inline]
+    pub fn alloc(
+        heap: Option<&Heap>,
+        value: T,
+        vtable: Option<&'static VTable>,
+    ) -> NonNull<Header> {
         let value = std::cell::UnsafeCell::new(std::mem::ManuallyDrop::new(value));
         // Casts and offsets of the raw pointer, not field references: the
         // pointer keeps the provenance of the whole allocation (invariant 1).
@@ -542,20 +548,24 @@ impl<T: crate::Trace + 'static> GcBox<T> {
                 vtable: vtable.unwrap_or(&Self::VTABLE),
             };
             let header = Header::new(flag::HEAD);
-            let p = Box::into_raw(Box::new(TrackedBox {
-                head,
-                header,
-                value,
-            }));
-            // SAFETY: `p` is a live allocation; the header lies HEAD_SIZE
-            // bytes in (asserted above).
-            unsafe { NonNull::new_unchecked(p.byte_add(HEAD_SIZE).cast::<Header>()) }
+            let p = crate::pool::alloc::<TrackedBox<T>>(heap);
+            // SAFETY: fresh memory for a TrackedBox<T> (pool::alloc).
+            unsafe {
+                p.write(TrackedBox {
+                    head,
+                    header,
+                    value,
+                })
+            };
+            // SAFETY: the header lies HEAD_SIZE bytes in (asserted above).
+            unsafe { p.byte_add(HEAD_SIZE).cast::<Header>() }
         } else {
             const { assert!(std::mem::offset_of!(UntrackedBox<T>, header) == 0) };
             let header = Header::new(0);
-            let p = Box::into_raw(Box::new(UntrackedBox { header, value }));
-            // SAFETY: Box::into_raw never returns null.
-            unsafe { NonNull::new_unchecked(p.cast::<Header>()) }
+            let p = crate::pool::alloc::<UntrackedBox<T>>(heap);
+            // SAFETY: fresh memory for an UntrackedBox<T> (pool::alloc).
+            unsafe { p.write(UntrackedBox { header, value }) };
+            p.cast::<Header>()
         }
     }
 
@@ -619,20 +629,23 @@ impl<T: crate::Trace + 'static> GcBox<T> {
         unsafe { std::mem::ManuallyDrop::drop(&mut *Self::value_cell(h)) }
     }
 
-    /// Frees the box. `h` came from `Box::into_raw` in `alloc` for this
-    /// T, offset as `alloc` offsets it (invariants 1 and 4), and nothing
-    /// reaches it any more (invariant 2). The value is ManuallyDrop, so
-    /// this frees memory without dropping it again.
-    pub(crate) unsafe fn free_erased(h: NonNull<Header>) {
-        // SAFETY: live until the box is dropped below.
+    /// Frees the box. `h` came from `alloc` for this T, offset as `alloc`
+    /// offsets it (invariants 1 and 4), and nothing reaches it any more
+    /// (invariant 2). The value is ManuallyDrop and the rest of the box
+    /// has no drop glue, so this frees memory without dropping anything.
+    pub(crate) unsafe fn free_erased(h: NonNull<Header>, heap: Option<&Heap>) {
+        // SAFETY: live until the box is freed below.
         if unsafe { Self::has_head(h) } {
             // SAFETY: the box starts at the GcHead (see above).
             let p = unsafe { head_ptr(h) }.cast::<TrackedBox<T>>();
-            // SAFETY: `p` is the pointer `alloc` boxed (see above).
-            drop(unsafe { Box::from_raw(p) });
+            // SAFETY: `p` is the pointer `alloc` got from pool::alloc for
+            // a TrackedBox<T> (see above); no one uses it again.
+            unsafe { crate::pool::free(heap, NonNull::new_unchecked(p)) };
         } else {
-            // SAFETY: an UntrackedBox starts at its header (see above).
-            drop(unsafe { Box::from_raw(h.as_ptr().cast::<UntrackedBox<T>>()) });
+            let p = h.cast::<UntrackedBox<T>>();
+            // SAFETY: an UntrackedBox starts at its header, from
+            // pool::alloc (see above); no one uses it again.
+            unsafe { crate::pool::free(heap, p) };
         }
     }
 }
@@ -712,9 +725,10 @@ mod tests {
             assert!(unsafe { try_free_now(h) });
             head
         };
-        assert!(has_head(GcBox::<Node>::alloc(Node::default(), None)));
-        assert!(!has_head(GcBox::<u64>::alloc(7, None)));
+        assert!(has_head(GcBox::<Node>::alloc(None, Node::default(), None)));
+        assert!(!has_head(GcBox::<u64>::alloc(None, 7, None)));
         assert!(has_head(GcBox::<u64>::alloc(
+            None,
             7,
             Some(&GcBox::<u64>::VTABLE)
         )));

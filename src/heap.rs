@@ -95,6 +95,8 @@ pub(crate) struct Heap {
     /// Collect on every tracked allocation (stress testing).
     pub stress: Cell<bool>,
     pub stress_tick: Cell<usize>,
+    /// Freed boxes kept for reuse (pool.rs).
+    pub pool: crate::pool::Pool,
 }
 
 impl Heap {
@@ -124,6 +126,7 @@ impl Heap {
             trace_panics: Cell::new(0),
             stress: Cell::new(stress_from_env()),
             stress_tick: Cell::new(0),
+            pool: crate::pool::Pool::new(),
         }
     }
 

@@ -48,6 +48,7 @@ mod header;
 mod heap;
 mod introspect;
 mod list;
+mod pool;
 mod trace;
 mod trace_impls;
 mod trashcan;

@@ -82,7 +82,10 @@ pub(crate) unsafe fn release(obj: Erased) {
 
 /// An object's drop-the-value and free-the-memory operations (its
 /// vtable's `drop_value` and `free`).
-type DropFree = (unsafe fn(NonNull<Header>), unsafe fn(NonNull<Header>));
+type DropFree = (
+    unsafe fn(NonNull<Header>),
+    unsafe fn(NonNull<Header>, Option<&Heap>),
+);
 
 /// The plain release if the object qualifies, else the full one.
 ///
@@ -381,7 +384,7 @@ unsafe fn release_plain(heap: &Heap, obj: Erased, ops: DropFree) -> bool {
     // SAFETY: strong and weak are 0, the object is in no list and no
     // queue (see above): nothing reaches it (invariant 2). `free_fn` is
     // its type's (caller). `h` is not used after this.
-    unsafe { free_fn(h) };
+    unsafe { free_fn(h, Some(heap)) };
     if depth == 0 {
         // With `release_depth` counting us, as `drain` requires.
         drain(heap);
