@@ -238,3 +238,24 @@ pub fn catch<R>(f: impl FnOnce() -> R) -> Option<String> {
 pub fn no_stress() {
     refcycle::set_stress(false);
 }
+
+/// Checks the two states a lying `Trace` impl may leave a surviving handle
+/// in (docs/safety.md): intact, where `intact` checks the value, or
+/// cleared, where `Gc::try_borrow` and a deref both name `type_name`.
+pub fn assert_intact_or_cleared<T: Trace + 'static>(
+    h: &Gc<T>,
+    type_name: &str,
+    intact: impl FnOnce(&T),
+) {
+    match Gc::try_borrow(h) {
+        Ok(v) => intact(v),
+        Err(e) => {
+            assert!(e.type_name.contains(type_name), "{e:?}");
+            let message = catch(|| {
+                let _: &T = h;
+            })
+            .expect("deref panics");
+            assert!(message.contains(type_name), "{message}");
+        }
+    }
+}
