@@ -4,12 +4,17 @@
 //!
 //! When the collector frees a garbage cycle it must start somewhere: it
 //! drops the values one after the other (CPython's `delete_garbage`, which
-//! calls `tp_clear` on each object in turn). A `Drop` impl that reaches a
-//! neighbour through a handle therefore finds it either still intact or
-//! already dropped, depending on an order nobody chose. refcycle never lets
-//! it touch freed memory: the neighbour's memory outlives every handle, and
-//! its value is marked *cleared*. [`Gc::try_borrow`] reports that as
-//! [`Cleared`]; a plain deref panics with a message naming the type.
+//! calls `tp_clear` on each object in turn), so while any one destructor
+//! runs, the cycle is half destroyed. In CPython a `tp_clear` that reaches
+//! a neighbour finds it either still intact or already cleared, depending
+//! on an order nobody chose. In Rust even the intact neighbour cannot be
+//! lent out: a destructor could keep that borrow (through a handle it
+//! leaks) past the moment the collector drops the neighbour. So refcycle
+//! condemns the whole garbage before it drops any of it, and from then on
+//! every member counts as *cleared*: [`Gc::try_borrow`] reports
+//! [`Cleared`], and a plain deref panics with a message naming the type.
+//! Nothing touches freed memory either way: the memory outlives every
+//! handle.
 //!
 //! Python 3 code cannot get into this situation, and that is the point of
 //! PEP 442: `__del__` is a *finalizer*, and the collector runs every
@@ -27,11 +32,12 @@
 //! ```
 //!
 //! The example builds the cycle `alice <-> bob` twice with a `Drop` that
-//! looks at the partner, once in each order of creation, then once with a
-//! finalizer doing the same. In this version of refcycle the member created
-//! first is dropped first; that is an accident of list order, not a
-//! promise, and the point is that *one* of them must go first. Part 3 run as
-//! Python on CPython 3.11 prints the same finalizer lines in the same order.
+//! looks at the partner, once in each order of creation: the member
+//! dropped first (whose partner is still whole in memory) and the one
+//! dropped second (whose partner is gone) see the same thing. Then it
+//! builds the cycle once more with a finalizer doing the same. Part 3 run
+//! as Python on CPython 3.11 prints the same finalizer lines in the same
+//! order.
 
 use std::cell::{Cell, RefCell};
 use std::panic::AssertUnwindSafe;
@@ -43,6 +49,8 @@ thread_local! {
     /// Whether a collection is under way (set by the gc callback), so that
     /// each event can say which path it happens on.
     static COLLECTING: Cell<bool> = const { Cell::new(false) };
+    /// The names of the `Part`s whose `Drop` has run.
+    static GONE: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A cycle member whose destructor (`Drop`) reads its partner: the pitfall.
@@ -50,6 +58,8 @@ thread_local! {
 struct Part {
     #[trace(skip)]
     name: &'static str,
+    #[trace(skip)]
+    partner_name: Cell<&'static str>,
     partner: RefCell<Option<Gc<Part>>>,
 }
 
@@ -60,6 +70,17 @@ impl Drop for Part {
             return;
         };
         let phase = path("delete_garbage: drop", "refcount path: drop");
+        let partner_name = self.partner_name.get();
+        let partner_state = if GONE.with(|g| g.borrow().contains(&partner_name)) {
+            "dropped already"
+        } else {
+            "not dropped yet"
+        };
+        GONE.with(|g| g.borrow_mut().push(self.name));
+        println!(
+            "  [{phase}] {}'s Drop runs; {partner_name}'s value is {partner_state}",
+            self.name
+        );
         match Gc::try_borrow(partner) {
             Ok(p) => println!(
                 "  [{phase}] {} sees intact value: partner.name = {:?}",
@@ -165,6 +186,7 @@ fn narrate_collections() -> GcCallback {
 fn part(name: &'static str) -> Gc<Part> {
     Gc::new(Part {
         name,
+        partner_name: Cell::new(""),
         partner: RefCell::new(None),
     })
 }
@@ -172,10 +194,13 @@ fn part(name: &'static str) -> Gc<Part> {
 /// Parts 1 and 2: the cycle with a partner-reading `Drop`, its members
 /// created in the given order.
 fn destructor_in_a_cycle(first: &'static str, second: &'static str) {
+    GONE.with(|g| g.borrow_mut().clear());
     let a = part(first); // a = Part(first)
     let b = part(second); // b = Part(second)
     *a.partner.borrow_mut() = Some(b.clone()); // a.partner = b
     *b.partner.borrow_mut() = Some(a.clone()); // b.partner = a
+    a.partner_name.set(second);
+    b.partner_name.set(first);
     println!("created {first}, then {second}; drop both handles and collect()");
     drop((a, b)); // del a, b
     refcycle::collect(); // gc.collect()
@@ -208,7 +233,7 @@ pub fn tour() {
     destructor_in_a_cycle("alice", "bob");
 
     println!();
-    println!("== 2. The same, bob created first: the roles swap");
+    println!("== 2. The same, bob created first: the order swaps, nothing else");
     destructor_in_a_cycle("bob", "alice");
 
     println!();

@@ -34,7 +34,8 @@ pub struct Gc<T: Trace + 'static> {
     _owns: PhantomData<T>,
 }
 
-/// The error of [`Gc::try_borrow`]: the collector already dropped the value.
+/// The error of [`Gc::try_borrow`]: the collector has dropped the value,
+/// or is about to (it is part of the garbage of the collection under way).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cleared {
     /// The name of the value's type.
@@ -45,8 +46,8 @@ impl fmt::Display for Cleared {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "the value of this Gc<{}> was already dropped by the cycle collector \
-             (it was part of unreachable garbage)",
+            "the value of this Gc<{}> was dropped, or is being dropped, by the cycle \
+             collector (it is part of unreachable garbage)",
             self.type_name
         )
     }
@@ -111,30 +112,38 @@ impl<T: Trace + 'static> Gc<T> {
     }
 
     /// Returns the value, or [`Cleared`] if the cycle collector has
-    /// already dropped it.
+    /// dropped it or is dropping it.
     ///
     /// A value is cleared only when the collector found it unreachable,
     /// so a handle that sees `Cleared` was kept somewhere the collector was
     /// not told about (by a `Drop` impl of a fellow cycle member, or a
-    /// `Trace` impl that reported a handle it does not own).
+    /// `Trace` impl that reported a handle it does not own). From the
+    /// moment a collection has verified its garbage until it has dropped
+    /// it all, the garbage's values are cleared already as far as borrows
+    /// go: a `Drop` impl of one member that looks at another, not dropped
+    /// yet, gets `Cleared` too. (A borrow made then could outlive the
+    /// value.) Finalizers and weak-reference callbacks see the garbage
+    /// intact.
     ///
     /// # Errors
-    /// [`Cleared`] when the value was dropped by the collector.
+    /// [`Cleared`] when the value was dropped by the collector, or is in
+    /// the garbage it is dropping.
     pub fn try_borrow(this: &Self) -> Result<&T, Cleared> {
-        let header = this.header();
-        if header.has(flag::DROPPED) {
+        if unborrowable(this.header()) {
             return Err(Cleared {
                 type_name: std::any::type_name::<T>(),
             });
         }
         // SAFETY: live (we hold a handle) and not DROPPED (header
-        // invariant 3).
+        // invariant 3); not condemned either, so the collector will not
+        // drop it while the borrow lasts (`Heap::condemned`).
         Ok(unsafe { GcBox::<T>::value_ref(this.ptr) })
     }
 
-    /// Whether the collector has dropped the value (see [`Gc::try_borrow`]).
+    /// Whether the value is cleared: dropped by the collector, or in the
+    /// garbage it is dropping ([`Gc::try_borrow`] then returns `Err`).
     pub fn is_cleared(this: &Self) -> bool {
-        this.header().has(flag::DROPPED)
+        unborrowable(this.header())
     }
 
     /// Whether two handles point to the same object.
@@ -164,12 +173,28 @@ impl<T: Trace + 'static> Gc<T> {
     }
 }
 
+/// Whether the value behind `header` may not be borrowed: the collector
+/// dropped it (DROPPED), or it is in the garbage of a collection that has
+/// verified it and will drop it (UNREACHABLE while `Heap::condemned` is
+/// set). One test of the flags word decides for every other object.
+#[inline]
+pub(crate) fn unborrowable(header: &Header) -> bool {
+    header.has(flag::DROPPED | flag::UNREACHABLE) && unborrowable_slow(header)
+}
+
+#[cold]
+#[inline(never)]
+fn unborrowable_slow(header: &Header) -> bool {
+    header.has(flag::DROPPED) || crate::heap::with(|heap| heap.is_some_and(|h| h.condemned.get()))
+}
+
 #[cold]
 #[inline(never)]
 fn cleared_panic(type_name: &'static str) -> ! {
     panic!(
-        "refcycle: dereferenced a Gc<{type_name}> whose value was already dropped by the \
-         cycle collector (it was part of unreachable garbage); use Gc::try_borrow to check"
+        "refcycle: dereferenced a Gc<{type_name}> whose value was dropped, or is being \
+         dropped, by the cycle collector (it is part of unreachable garbage); use \
+         Gc::try_borrow to check"
     )
 }
 
@@ -177,16 +202,15 @@ impl<T: Trace + 'static> Deref for Gc<T> {
     type Target = T;
 
     /// # Panics
-    /// If the cycle collector already dropped the value (see
+    /// If the cycle collector dropped the value or is dropping it (see
     /// [`Gc::try_borrow`], which returns an error instead).
     #[inline]
     fn deref(&self) -> &T {
-        let header = self.header();
-        if header.has(flag::DROPPED) {
+        if unborrowable(self.header()) {
             cleared_panic(std::any::type_name::<T>());
         }
         // SAFETY: live (we hold a handle) and not DROPPED (header
-        // invariant 3).
+        // invariant 3); not condemned either (`Heap::condemned`).
         unsafe { GcBox::<T>::value_ref(self.ptr) }
     }
 }

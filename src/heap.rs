@@ -74,6 +74,16 @@ pub(crate) struct Heap {
     /// object whose count reaches zero then is not queued, because
     /// delete_garbage frees it when it gets to it (collect/clear.rs).
     pub deleting_garbage: Cell<bool>,
+    /// Set while a collection holds garbage it has verified and will drop:
+    /// from `verify_garbage` to the end of `delete_garbage`, except while
+    /// finalizers, weak-reference callbacks and debug output run (each is
+    /// followed by a new check of the garbage). While it is set, no one
+    /// may borrow the value of an `UNREACHABLE` object: `Gc::deref` panics
+    /// and `Gc::try_borrow` returns `Cleared` (gc.rs, `unborrowable`). A
+    /// borrow made then could outlive the value, which the collector
+    /// drops in place whatever handles remain (docs/safety.md, "Borrows of
+    /// the garbage").
+    pub condemned: Cell<bool>,
     pub long_lived_total: Cell<usize>,
     pub long_lived_pending: Cell<usize>,
     pub stats: [Cell<GenerationStats>; NUM_GENERATIONS],
@@ -114,6 +124,7 @@ impl Heap {
             defer_releases: Cell::new(false),
             release_outside: Cell::new(false),
             deleting_garbage: Cell::new(false),
+            condemned: Cell::new(false),
             long_lived_total: Cell::new(0),
             long_lived_pending: Cell::new(0),
             stats: Default::default(),

@@ -140,10 +140,12 @@ impl<T: Trace + 'static> Weak<T> {
     }
 
     /// Whether the object is alive and this reference was not cleared.
+    /// An object whose value the collector has dropped, or is dropping
+    /// (see [`Gc::try_borrow`]), is not.
     pub fn is_alive(&self) -> bool {
         !self.slot.dead.get()
             && self.header().is_some_and(|h| {
-                h.strong() > 0 && !h.has(flag::DROPPED) && h.weak_epoch() == self.epoch
+                h.strong() > 0 && h.weak_epoch() == self.epoch && !crate::gc::unborrowable(h)
             })
     }
 

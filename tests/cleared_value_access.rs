@@ -1,10 +1,13 @@
-//! Reaching a value the collector already dropped ("cleared"). When the
-//! collector frees a cycle it drops the members' values one by one, so a
-//! `Drop` impl that looks at a fellow member sees either the intact value
-//! or, if that one went first, a cleared one: `Gc::try_borrow` returns
-//! `Err(Cleared { type_name })` and deref panics with a message naming the
-//! type. Never freed memory: the memory stays until the last handle goes,
-//! even when a `Drop` impl stores a handle to a cleared member in a global.
+//! Reaching a value the collector dropped ("cleared"), or is dropping.
+//! When the collector frees a cycle it drops the members' values one by
+//! one; a `Drop` impl that looks at a fellow member finds it cleared,
+//! whether that member went first or not yet (a borrow of a member not
+//! yet dropped could outlive it: the collector drops it whatever handles
+//! remain). `Gc::try_borrow` returns `Err(Cleared { type_name })` and
+//! deref panics with a message naming the type. Objects outside the
+//! garbage are intact. Never freed memory: the memory stays until the last
+//! handle goes, even when a `Drop` impl stores a handle to a cleared
+//! member in a global.
 
 mod support;
 
@@ -86,54 +89,61 @@ fn peer_ring(ids: &[u64], look: Look) {
     }
 }
 
-/// The id each ring member points to.
-fn successor(ids: &[u64], id: u64) -> u64 {
-    let i = ids.iter().position(|&x| x == id).unwrap();
-    ids[(i + 1) % ids.len()]
-}
-
 #[test]
-fn drop_sees_a_fellow_member_intact_or_cleared_never_freed() {
+fn drop_sees_every_fellow_member_cleared_never_freed() {
     let ids = [1, 2, 3, 4];
     peer_ring(&ids, Look::TryBorrow);
     assert_eq!(collect(), 4);
     let seen = seen();
     assert_eq!(seen.len(), 4, "each Drop ran once: {seen:?}");
-    let mut intact = 0;
-    let mut cleared = 0;
     for (id, s) in &seen {
+        // Its successor was dropped before it (the last member's) or is
+        // still to be dropped (the others'): cleared either way.
         match s {
-            Seen::Intact(next) => {
-                assert_eq!(*next, successor(&ids, *id), "saw the right value");
-                intact += 1;
-            }
-            Seen::Cleared(type_name) => {
-                assert!(type_name.contains("Peer"), "{type_name}");
-                cleared += 1;
-            }
-            Seen::Panicked(m) => panic!("try_borrow panicked: {m}"),
+            Seen::Cleared(type_name) => assert!(type_name.contains("Peer"), "{type_name}"),
+            other => panic!("member {id} saw {other:?}"),
         }
     }
-    // The first member dropped sees its successor intact; the last sees
-    // its successor cleared.
-    assert!(intact >= 1 && cleared >= 1, "{seen:?}");
     support::assert_dropped_once(ids);
 }
 
+/// A cycle member that looks, when dropped, at an object outside it.
+#[derive(Trace)]
+struct Looker {
+    cycle: RefCell<Option<Gc<Looker>>>,
+    outside: Gc<Peer>,
+}
+
+impl Drop for Looker {
+    fn drop(&mut self) {
+        let seen = match Gc::try_borrow(&self.outside) {
+            Ok(p) => Seen::Intact(p.id),
+            Err(Cleared { type_name }) => Seen::Cleared(type_name),
+        };
+        SEEN.with(|s| s.borrow_mut().push((0, seen)));
+    }
+}
+
 #[test]
-fn two_cycle_drops_see_one_intact_and_one_cleared() {
-    peer_ring(&[1, 2], Look::TryBorrow);
+fn drop_sees_an_object_outside_the_garbage_intact() {
+    let outside = Gc::new(Peer {
+        id: 9,
+        look: Look::TryBorrow,
+        next: RefCell::new(None),
+    });
+    let a = Gc::new(Looker {
+        cycle: RefCell::new(None),
+        outside: outside.clone(),
+    });
+    let b = Gc::new(Looker {
+        cycle: RefCell::new(Some(a.clone())),
+        outside: outside.clone(),
+    });
+    *a.cycle.borrow_mut() = Some(b);
+    drop(a);
     assert_eq!(collect(), 2);
-    let seen = seen();
-    let intact = seen
-        .iter()
-        .filter(|(_, s)| matches!(s, Seen::Intact(_)))
-        .count();
-    let cleared = seen
-        .iter()
-        .filter(|(_, s)| matches!(s, Seen::Cleared(_)))
-        .count();
-    assert_eq!((intact, cleared), (1, 1), "{seen:?}");
+    assert_eq!(seen(), [(0, Seen::Intact(9)), (0, Seen::Intact(9))]);
+    assert_eq!(Gc::strong_count(&outside), 1);
 }
 
 #[test]
@@ -166,10 +176,148 @@ fn uncaught_deref_panic_in_drop_is_reported_naming_the_type() {
     assert_eq!(collect(), 2, "the collection completes");
     support::assert_dropped_once([1, 2]);
     let reports = reports.borrow();
-    assert_eq!(reports.len(), 1, "{reports:?}");
-    assert_eq!(reports[0].context, "drop of");
-    assert!(reports[0].type_name.contains("Peer"));
-    assert!(reports[0].message.contains("Peer"), "{:?}", reports[0]);
+    assert_eq!(reports.len(), 2, "each Drop panicked: {reports:?}");
+    for r in reports.iter() {
+        assert_eq!(r.context, "drop of");
+        assert!(r.type_name.contains("Peer"));
+        assert!(r.message.contains("Peer"), "{r:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// A Drop impl that tries to keep a borrow of a fellow member
+// ---------------------------------------------------------------------------
+
+thread_local! {
+    /// The leaked handle `Borrower::drop` made, and the borrow it got.
+    static LEAKED: std::cell::Cell<Option<*mut Gc<Lent>>> = const { std::cell::Cell::new(None) };
+    static BORROWED: std::cell::Cell<Option<&'static Lent>> = const { std::cell::Cell::new(None) };
+}
+
+/// A handle kept for ever, as `Box::leak` keeps it (safe code can), but
+/// with the box's pointer, so that the test can free it at its end (Miri's
+/// leak check would report it otherwise).
+fn leak<T: Trace + 'static>(handle: Gc<T>) -> *mut Gc<T> {
+    Box::into_raw(Box::new(handle))
+}
+
+#[derive(Trace)]
+struct Borrower {
+    lent: RefCell<Option<Gc<Lent>>>,
+}
+
+#[derive(Trace)]
+struct Lent {
+    #[trace(skip)]
+    text: String,
+    back: RefCell<Option<Gc<Borrower>>>,
+}
+
+impl Drop for Borrower {
+    /// Safe code that would outlive the clearing with a borrow of a fellow
+    /// member: a handle leaked for ever, and a `&'static` borrowed from it.
+    fn drop(&mut self) {
+        if let Some(lent) = self.lent.borrow().as_ref() {
+            let raw = leak(lent.clone());
+            LEAKED.with(|l| l.set(Some(raw)));
+            // SAFETY: the box lives until the test frees it, at its end.
+            let leaked: &'static Gc<Lent> = unsafe { &*raw };
+            if let Ok(value) = Gc::try_borrow(leaked) {
+                BORROWED.with(|b| b.set(Some(value)));
+            }
+        }
+    }
+}
+
+#[test]
+fn drop_cannot_keep_a_borrow_of_a_member_not_yet_dropped() {
+    // Allocation order makes the Borrower's value go first, with the Lent
+    // still intact in memory.
+    let borrower = Gc::new(Borrower {
+        lent: RefCell::new(None),
+    });
+    let lent = Gc::new(Lent {
+        text: "dropped with the garbage".repeat(4),
+        back: RefCell::new(Some(borrower.clone())),
+    });
+    *borrower.lent.borrow_mut() = Some(lent);
+    drop(borrower);
+    assert_eq!(collect(), 2);
+    let raw = LEAKED.with(|l| l.take()).expect("the Drop ran");
+    // SAFETY: the box is freed only below.
+    let leaked = unsafe { &*raw };
+    // Had the borrow been lent, it would point into the String the
+    // collector dropped since (Miri would report the read below).
+    if let Some(value) = BORROWED.with(|b| b.take()) {
+        panic!("a borrow outlived the clearing: {} bytes", value.text.len());
+    }
+    assert!(Gc::is_cleared(leaked));
+    assert!(Gc::try_borrow(leaked).is_err());
+    // SAFETY: from `leak`, and no longer used anywhere else.
+    drop(unsafe { Box::from_raw(raw) });
+}
+
+thread_local! {
+    static LEAKED_WATCHED: std::cell::Cell<Option<*mut Gc<Watched>>> = const { std::cell::Cell::new(None) };
+    static WATCHER: RefCell<Option<refcycle::Weak<Watched>>> = const { RefCell::new(None) };
+    static BORROWED_WATCHED: std::cell::Cell<Option<&'static Watched>> = const { std::cell::Cell::new(None) };
+}
+
+/// Registers, when dropped, a weak-reference callback on its fellow member
+/// that tries to keep a borrow of it. The collector runs that callback
+/// when it gets to the fellow, just before it drops the fellow's value.
+#[derive(Trace)]
+struct Registrar {
+    watched: RefCell<Option<Gc<Watched>>>,
+}
+
+#[derive(Trace)]
+struct Watched {
+    #[trace(skip)]
+    text: String,
+    back: RefCell<Option<Gc<Registrar>>>,
+}
+
+impl Drop for Registrar {
+    fn drop(&mut self) {
+        let watched = self.watched.borrow().clone();
+        let Some(watched) = watched else { return };
+        let weak = Gc::downgrade_with_callback(&watched.clone(), move || {
+            let raw = leak(watched);
+            LEAKED_WATCHED.with(|l| l.set(Some(raw)));
+            // SAFETY: the box lives until the test frees it, at its end.
+            let leaked: &'static Gc<Watched> = unsafe { &*raw };
+            if let Ok(value) = Gc::try_borrow(leaked) {
+                BORROWED_WATCHED.with(|b| b.set(Some(value)));
+            }
+        });
+        // Kept, so that the callback is not cancelled.
+        WATCHER.with(|w| *w.borrow_mut() = Some(weak));
+    }
+}
+
+#[test]
+fn weak_callback_run_as_the_collector_drops_a_member_cannot_keep_a_borrow_of_it() {
+    let registrar = Gc::new(Registrar {
+        watched: RefCell::new(None),
+    });
+    let watched = Gc::new(Watched {
+        text: "dropped with the garbage".repeat(4),
+        back: RefCell::new(Some(registrar.clone())),
+    });
+    *registrar.watched.borrow_mut() = Some(watched);
+    drop(registrar);
+    assert_eq!(collect(), 2);
+    let raw = LEAKED_WATCHED.with(|l| l.take()).expect("the callback ran");
+    // SAFETY: the box is freed only below.
+    let leaked = unsafe { &*raw };
+    if let Some(value) = BORROWED_WATCHED.with(|b| b.take()) {
+        panic!("a borrow outlived the clearing: {} bytes", value.text.len());
+    }
+    assert!(Gc::is_cleared(leaked));
+    // SAFETY: from `leak`, and no longer used anywhere else.
+    drop(unsafe { Box::from_raw(raw) });
+    WATCHER.with(|w| w.borrow_mut().take());
 }
 
 // ---------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 //! `Drop` impls of garbage may look at other members of their cycle while
 //! the collector clears it, and may do anything else safe code can. What
-//! they get is DESIGN §2's behaviour, never freed memory: a member not yet
-//! cleared is intact; a cleared one makes `Gc::try_borrow` return
-//! `Cleared` and deref panic with a message naming the type; weak handles
-//! never upgrade to a cleared value. Handles they store outlive the
+//! they get is DESIGN §2's behaviour, never freed memory: every member,
+//! dropped already or not yet, is cleared (a borrow of one not yet dropped
+//! could outlive its value): `Gc::try_borrow` returns `Cleared` and deref
+//! panics with a message naming the type; weak handles never upgrade to a
+//! cleared value. Handles they store outlive the
 //! collection safely. Through all of it the heap stays consistent, every
 //! value is dropped exactly once, and later collections work.
 
@@ -129,31 +130,24 @@ fn mesh(n: u64, also: Also) {
 }
 
 /// Checks what the `Drop` impls of a collected mesh of `n` saw: each saw
-/// every member's own value, and exactly as many cleared members as values
-/// had been dropped before it (so it saw each dropped one cleared, itself
-/// included, and every other one intact).
+/// every member cleared, those dropped before it (itself included) and
+/// those still to be dropped alike: the collector drops them whatever
+/// handles remain, so none may be borrowed any more.
 fn check_looks(n: u64) {
     let looks = LOOKS.with(|l| l.borrow().clone());
     assert_eq!(looks.len(), n as usize, "each Drop ran once");
     for (k, (id, before, seen)) in looks.iter().enumerate() {
         assert_eq!(*before, k, "drops are sequential");
-        let cleared = seen.iter().filter(|l| **l == Look::Cleared).count();
-        assert_eq!(cleared, k + 1, "member {id} saw {seen:?}");
-        assert_eq!(
-            seen[*id as usize],
-            Look::Cleared,
-            "its own value is cleared"
+        assert_eq!(seen.len(), n as usize);
+        assert!(
+            seen.iter().all(|l| *l == Look::Cleared),
+            "member {id} saw {seen:?}"
         );
-        for (i, l) in seen.iter().enumerate() {
-            if let Look::Intact(v) = l {
-                assert_eq!(*v, i as u64, "an intact member is the right value");
-            }
-        }
     }
 }
 
 #[test]
-fn drop_that_looks_at_every_member_sees_each_intact_or_cleared_never_freed() {
+fn drop_that_looks_at_every_member_sees_each_cleared_never_freed() {
     mesh(6, Also::Nothing);
     assert_eq!(collect(), 6);
     check_looks(6);

@@ -41,7 +41,8 @@ enum Mode {
     DropAfterReporting,
     /// Every call: trace while holding a mutable borrow of the children.
     BorrowMut,
-    /// Every call: deref every child and read its count and value.
+    /// Every call: deref every child and read its count and value (a
+    /// panic while the collector verifies the garbage).
     Deref,
     /// Every call: record what `collect`, `validate` and introspection say.
     CallTheCollector,
@@ -56,8 +57,11 @@ enum Mode {
     /// `FROZEN_CHILD`.
     UnfreezeAndReport,
     /// On call number `STEAL_ON`: report the children, then move the first
-    /// child's handle out to `KEPT`.
+    /// child's handle out to `KEPT`, and note whether its value could be
+    /// borrowed then.
     StealAfterReporting,
+    /// Every call: look at every child with `try_borrow` (no deref).
+    TryBorrow,
 }
 
 struct Tricky {
@@ -174,8 +178,15 @@ impl Trace for Tricky {
             Mode::StealAfterReporting if call == STEAL_ON.with(Cell::get) => {
                 self.children.trace(visitor);
                 let stolen = self.children.borrow_mut().remove(0);
+                let lent = Gc::try_borrow(&stolen).is_ok();
+                note(format!("lent={lent}"));
                 KEPT.with(|k| k.borrow_mut().push(stolen));
                 return;
+            }
+            Mode::TryBorrow => {
+                for c in self.children.borrow().iter() {
+                    let _ = (Gc::strong_count(c), Gc::try_borrow(c).map(|v| v.id));
+                }
             }
             _ => {}
         }
@@ -477,8 +488,36 @@ fn trace_under_its_own_mutable_borrow_keeps_the_cycle_alive_silently() {
 }
 
 #[test]
-fn trace_that_derefs_its_children_changes_nothing() {
-    assert_eq!(collect_ring_with(Mode::Deref), 3);
+fn trace_that_looks_at_its_children_with_try_borrow_changes_nothing() {
+    assert_eq!(collect_ring_with(Mode::TryBorrow), 3);
+    assert_dropped_once([1, 2, 3]);
+    assert_heap_still_works();
+}
+
+/// Once the collector has decided what is garbage it checks the garbage
+/// by tracing it again, and from then on no one may borrow a garbage
+/// value (the collector will drop it, whatever handles remain). A trace
+/// that derefs a child then panics, and its object, with all it reaches,
+/// is kept alive for that collection, as for any trace that panics.
+#[test]
+fn trace_that_derefs_garbage_while_it_is_checked_keeps_it_alive_and_is_reported() {
+    let reports = capture_unraisable();
+    let ring = tricky_ring(&[1, 2, 3]);
+    set_mode(&ring[0], Mode::Deref);
+    let w = Gc::downgrade(&ring[0]);
+    drop(ring);
+    assert_eq!(collect(), 0, "kept alive");
+    assert!(drops().is_empty());
+    let r = reports.borrow().clone();
+    assert!(
+        r.iter().any(|r| r.message.contains("is being dropped")),
+        "the deref's panic is reported: {r:?}"
+    );
+    assert_consistent();
+    let first = w.upgrade().expect("alive");
+    set_mode(&first, Mode::Plain);
+    drop(first);
+    assert_eq!(collect(), 3);
     assert_dropped_once([1, 2, 3]);
     assert_heap_still_works();
 }
@@ -598,13 +637,21 @@ fn trace_that_moves_a_handle_out_after_reporting_it_never_exposes_freed_memory()
     for call in 1..=8 {
         support::clear_drops();
         STEAL_ON.with(|s| s.set(call));
+        NOTES.with(|n| n.borrow_mut().clear());
         collect_ring_with(Mode::StealAfterReporting);
         assert_consistent();
-        for h in kept() {
-            assert_intact_or_cleared(&h, "Tricky", |v| {
+        let kept = kept();
+        for h in &kept {
+            assert_intact_or_cleared(h, "Tricky", |v| {
                 assert_eq!(v.id, 2, "call {call}: the value is intact");
             });
         }
+        // The trace borrowed the moved handle's value only if that value
+        // was not dropped: a borrow of it could have been kept.
+        if kept.iter().any(Gc::is_cleared) {
+            assert_eq!(notes(), ["lent=false"], "call {call}");
+        }
+        drop(kept);
         clear_kept();
         collect();
         assert_dropped_once([1, 2, 3]);

@@ -14,9 +14,10 @@ use crate::list::{self, List};
 ///
 /// Dropping a value drops the handles it owns; objects whose strong count
 /// reaches zero are queued and freed when the collection ends. A `Drop`
-/// impl that derefs another member of its cycle finds either an intact
-/// value or, if that one was dropped first, a panic/`Cleared`: never freed
-/// memory, because memory outlives handles.
+/// impl that derefs another member of its cycle gets a panic/`Cleared`,
+/// whether that member was dropped first or not yet (the garbage is
+/// condemned: `Heap::condemned`): never a borrow that could outlive the
+/// value, and never freed memory, because memory outlives handles.
 ///
 /// `objects` are the members of `garbage` (a snapshot the driver already
 /// has; see `release_zeroed`). `zeroed` is false when the driver knows
@@ -59,7 +60,9 @@ pub(crate) fn delete_garbage(
         unsafe { list::unlink(h) };
         // SAFETY: live (unlinking does not free).
         let header = unsafe { hdr(h) };
-        header.clear(flag::TRACKED | flag::SCRATCH);
+        // UNREACHABLE stays until the value is dropped: the object stays
+        // condemned (`Heap::condemned`) while the callbacks below run.
+        header.clear(flag::TRACKED);
         heap.note_dealloc();
         // Hold a weak count while user code runs (as the release path
         // does): the value may drop the last `Weak` to its own object, and
@@ -68,10 +71,12 @@ pub(crate) fn delete_garbage(
         // Weak references made by finalizers die before the value does.
         // SAFETY: live.
         unsafe { crate::weak::clear_weakrefs(Some(heap), h) };
-        // SAFETY: verify_garbage established that every handle to `h` is
+        // SAFETY: verify_garbage established that every handle to `h` was
         // owned by a garbage value, so no `&T` from a handle outside the
-        // garbage can be live.
+        // garbage was live; since then the garbage has been condemned, so
+        // no `&T` to it could be made (`Heap::condemned`).
         unsafe { header::drop_value_reporting(Some(heap), obj) };
+        header.clear(flag::SCRATCH);
         header.dec_weak();
         // The last handle to `h` may be gone (dropped by a value cleared
         // before, or just now): free it at once instead of queueing it for

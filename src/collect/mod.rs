@@ -20,6 +20,14 @@
 //! unwind, it puts every object still in a scratch list back into a
 //! generation, clears the per-collection flags and releases what was
 //! deferred. A panic anywhere in a collection cannot strand the heap.
+//!
+//! From verify_garbage on, the garbage is *condemned* (`Heap::condemned`):
+//! no one may borrow its values, because the collector will drop them in
+//! place whatever handles remain, and a borrow made now could outlive its
+//! value. Finalizers, weak-reference callbacks and debug output run under
+//! a [`Reprieve`], with the garbage intact and borrowable; whenever any of
+//! them ran, step 9 checks the garbage again, under condemnation, before
+//! anything is dropped.
 
 pub(crate) mod clear;
 pub(crate) mod finalization;
@@ -73,6 +81,7 @@ impl<'h> Collection<'h> {
     /// Starts collecting generations `0..=generation`.
     fn begin(heap: &'h Heap, generation: usize) -> Self {
         heap.defer_releases.set(true);
+        debug_assert!(!heap.condemned.get());
         let c = Collection {
             heap,
             old: (generation + 1).min(NUM_GENERATIONS - 1),
@@ -155,6 +164,28 @@ impl<'h> Collection<'h> {
     }
 }
 
+/// Lifts the garbage's condemnation while user code that may look at it
+/// runs (finalizers, weak-reference callbacks, debug output): what that
+/// code does to the garbage is checked afterwards (step 9 of
+/// `run_phases`, which runs whenever user code ran).
+pub(crate) struct Reprieve<'h> {
+    heap: &'h Heap,
+    was: bool,
+}
+
+impl<'h> Reprieve<'h> {
+    pub(crate) fn begin(heap: &'h Heap) -> Self {
+        let was = heap.condemned.replace(false);
+        Reprieve { heap, was }
+    }
+}
+
+impl Drop for Reprieve<'_> {
+    fn drop(&mut self) {
+        self.heap.condemned.set(self.was);
+    }
+}
+
 impl Drop for Collection<'_> {
     fn drop(&mut self) {
         for l in [
@@ -166,6 +197,7 @@ impl Drop for Collection<'_> {
             reachability::clear_scratch_flags(l);
             l.merge_into(&self.heap.gens[self.old].list);
         }
+        self.heap.condemned.set(false);
         self.heap.defer_releases.set(false);
         crate::trashcan::drain_after_collection(self.heap);
     }
@@ -224,7 +256,10 @@ fn run_phases(c: &Collection<'_>, generation: usize) -> Outcome {
     }
 
     // 5. verify_garbage: keep alive whatever a lying Trace impl may have
-    //    made look like garbage.
+    //    made look like garbage. From here on the garbage is condemned
+    //    (module docs): a `Trace` impl traced now cannot borrow a value
+    //    it is about to let the collector drop.
+    heap.condemned.set(true);
     let survey = c.verify_or_keep(found.anomaly, Some(found.unreachable));
     let trace_panics = heap.trace_panics.get();
     let mut garbage = survey.objects;
@@ -237,7 +272,11 @@ fn run_phases(c: &Collection<'_>, generation: usize) -> Outcome {
         // SAFETY: the snapshot's objects are tracked, hence live.
         garbage.retain(|&h| unsafe { hdr(h) }.has(flag::UNREACHABLE));
     }
-    debug_each(heap, DEBUG_COLLECTABLE, "collectable", &c.unreachable);
+    if heap.debug.get() & DEBUG_COLLECTABLE != 0 {
+        // The user's `type_name` may look at the garbage: step 9 follows.
+        let _reprieve = Reprieve::begin(heap);
+        debug_each(heap, DEBUG_COLLECTABLE, "collectable", &c.unreachable);
+    }
 
     // 7. handle_weakrefs: weak references to the garbage die; callbacks of
     //    weak handles outside the garbage run. When the garbage neither
@@ -254,6 +293,7 @@ fn run_phases(c: &Collection<'_>, generation: usize) -> Outcome {
 
     // 8. finalize_garbage: each finalizer runs once, garbage intact.
     let finalized = if survey.finalizers {
+        let _reprieve = Reprieve::begin(heap);
         finalization::finalize_garbage(&garbage)
     } else {
         0

@@ -70,6 +70,9 @@ pub(crate) fn handle_weakrefs(heap: &Heap, objects: &[NonNull<Header>], owns_wea
     }
     let user_code = !(cancelled.is_empty() && sink.released.is_empty() && to_call.is_empty());
     // User code may run from here on: closures are dropped, then called.
+    // It sees the garbage intact, and step 9 of `run_phases` checks it
+    // again afterwards (the caller gets `user_code`).
+    let _reprieve = super::Reprieve::begin(heap);
     crate::unraisable::drop_each_quietly(Some(heap), "cancelled weakref callback", cancelled);
     crate::unraisable::drop_each_quietly(Some(heap), "weakref registration", sink.released);
     weak::run_callbacks(Some(heap), to_call);
