@@ -11,10 +11,10 @@
 
 mod support;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 
-use refcycle::{collect, is_tracked, Cleared, Gc, Trace};
+use refcycle::{collect, is_tracked, Cleared, Gc, Trace, Weak};
 use support::{capture_unraisable, catch, log_drop};
 
 /// What a `Peer`'s `Drop` saw when it looked at the next peer.
@@ -189,18 +189,51 @@ fn uncaught_deref_panic_in_drop_is_reported_naming_the_type() {
 // ---------------------------------------------------------------------------
 
 thread_local! {
-    /// The leaked handle `Borrower::drop` made, and the borrow it got.
-    static LEAKED: std::cell::Cell<Option<*mut Gc<Lent>>> = const { std::cell::Cell::new(None) };
-    static BORROWED: std::cell::Cell<Option<&'static Lent>> = const { std::cell::Cell::new(None) };
+    /// The box of the handle a `Drop` impl or callback leaked.
+    static LEAKED_LENT: Cell<Option<*mut Gc<Lent>>> = const { Cell::new(None) };
+    static LEAKED_WATCHED: Cell<Option<*mut Gc<Watched>>> = const { Cell::new(None) };
+    /// The text of a garbage value it managed to borrow for `'static`.
+    static BORROWED: Cell<Option<&'static str>> = const { Cell::new(None) };
+    static WATCHER: RefCell<Option<Weak<Watched>>> = const { RefCell::new(None) };
 }
 
-/// A handle kept for ever, as `Box::leak` keeps it (safe code can), but
-/// with the box's pointer, so that the test can free it at its end (Miri's
-/// leak check would report it otherwise).
-fn leak<T: Trace + 'static>(handle: Gc<T>) -> *mut Gc<T> {
-    Box::into_raw(Box::new(handle))
+/// Safe code that would outlive the clearing with a borrow of a garbage
+/// value: the handle is kept for ever, as `Box::leak` keeps it, and the
+/// value is borrowed through it for `'static`, if the collector lends it.
+/// (The box's pointer is kept too, so that the test can free it at its
+/// end: Miri's leak check would report it otherwise.)
+fn leak_and_borrow<T: Trace + 'static>(
+    handle: Gc<T>,
+    leaked: &'static std::thread::LocalKey<Cell<Option<*mut Gc<T>>>>,
+    text: impl Fn(&'static T) -> &'static str,
+) {
+    let raw = Box::into_raw(Box::new(handle));
+    leaked.with(|l| l.set(Some(raw)));
+    // SAFETY: the box lives until `check_no_borrow_kept` frees it.
+    let handle: &'static Gc<T> = unsafe { &*raw };
+    if let Ok(value) = Gc::try_borrow(handle) {
+        BORROWED.with(|b| b.set(Some(text(value))));
+    }
 }
 
+/// After the collection: no borrow was lent (it would point into a
+/// `String` the collector dropped since, and Miri would report the read
+/// below), and the value is cleared. Frees the leaked box.
+fn check_no_borrow_kept<T: Trace + 'static>(
+    leaked: &'static std::thread::LocalKey<Cell<Option<*mut Gc<T>>>>,
+) {
+    let raw = leaked.with(Cell::take).expect("the leak happened");
+    if let Some(text) = BORROWED.with(Cell::take) {
+        panic!("a borrow outlived the clearing: {} bytes", text.len());
+    }
+    // SAFETY: from `leak_and_borrow`; freed only below.
+    assert!(Gc::is_cleared(unsafe { &*raw }));
+    // SAFETY: from `leak_and_borrow`, and no longer used anywhere else.
+    drop(unsafe { Box::from_raw(raw) });
+}
+
+/// Leaks its handle to a fellow member and borrows through it, when
+/// dropped.
 #[derive(Trace)]
 struct Borrower {
     lent: RefCell<Option<Gc<Lent>>>,
@@ -214,17 +247,11 @@ struct Lent {
 }
 
 impl Drop for Borrower {
-    /// Safe code that would outlive the clearing with a borrow of a fellow
-    /// member: a handle leaked for ever, and a `&'static` borrowed from it.
     fn drop(&mut self) {
         if let Some(lent) = self.lent.borrow().as_ref() {
-            let raw = leak(lent.clone());
-            LEAKED.with(|l| l.set(Some(raw)));
-            // SAFETY: the box lives until the test frees it, at its end.
-            let leaked: &'static Gc<Lent> = unsafe { &*raw };
-            if let Ok(value) = Gc::try_borrow(leaked) {
-                BORROWED.with(|b| b.set(Some(value)));
-            }
+            leak_and_borrow(lent.clone(), &LEAKED_LENT, |v: &'static Lent| {
+                v.text.as_str()
+            });
         }
     }
 }
@@ -243,29 +270,13 @@ fn drop_cannot_keep_a_borrow_of_a_member_not_yet_dropped() {
     *borrower.lent.borrow_mut() = Some(lent);
     drop(borrower);
     assert_eq!(collect(), 2);
-    let raw = LEAKED.with(|l| l.take()).expect("the Drop ran");
-    // SAFETY: the box is freed only below.
-    let leaked = unsafe { &*raw };
-    // Had the borrow been lent, it would point into the String the
-    // collector dropped since (Miri would report the read below).
-    if let Some(value) = BORROWED.with(|b| b.take()) {
-        panic!("a borrow outlived the clearing: {} bytes", value.text.len());
-    }
-    assert!(Gc::is_cleared(leaked));
-    assert!(Gc::try_borrow(leaked).is_err());
-    // SAFETY: from `leak`, and no longer used anywhere else.
-    drop(unsafe { Box::from_raw(raw) });
-}
-
-thread_local! {
-    static LEAKED_WATCHED: std::cell::Cell<Option<*mut Gc<Watched>>> = const { std::cell::Cell::new(None) };
-    static WATCHER: RefCell<Option<refcycle::Weak<Watched>>> = const { RefCell::new(None) };
-    static BORROWED_WATCHED: std::cell::Cell<Option<&'static Watched>> = const { std::cell::Cell::new(None) };
+    check_no_borrow_kept(&LEAKED_LENT);
 }
 
 /// Registers, when dropped, a weak-reference callback on its fellow member
-/// that tries to keep a borrow of it. The collector runs that callback
-/// when it gets to the fellow, just before it drops the fellow's value.
+/// that leaks a handle to it and borrows through it. The collector runs
+/// that callback when it gets to the fellow, just before it drops the
+/// fellow's value.
 #[derive(Trace)]
 struct Registrar {
     watched: RefCell<Option<Gc<Watched>>>,
@@ -283,13 +294,9 @@ impl Drop for Registrar {
         let watched = self.watched.borrow().clone();
         let Some(watched) = watched else { return };
         let weak = Gc::downgrade_with_callback(&watched.clone(), move || {
-            let raw = leak(watched);
-            LEAKED_WATCHED.with(|l| l.set(Some(raw)));
-            // SAFETY: the box lives until the test frees it, at its end.
-            let leaked: &'static Gc<Watched> = unsafe { &*raw };
-            if let Ok(value) = Gc::try_borrow(leaked) {
-                BORROWED_WATCHED.with(|b| b.set(Some(value)));
-            }
+            leak_and_borrow(watched, &LEAKED_WATCHED, |v: &'static Watched| {
+                v.text.as_str()
+            });
         });
         // Kept, so that the callback is not cancelled.
         WATCHER.with(|w| *w.borrow_mut() = Some(weak));
@@ -308,15 +315,7 @@ fn weak_callback_run_as_the_collector_drops_a_member_cannot_keep_a_borrow_of_it(
     *registrar.watched.borrow_mut() = Some(watched);
     drop(registrar);
     assert_eq!(collect(), 2);
-    let raw = LEAKED_WATCHED.with(|l| l.take()).expect("the callback ran");
-    // SAFETY: the box is freed only below.
-    let leaked = unsafe { &*raw };
-    if let Some(value) = BORROWED_WATCHED.with(|b| b.take()) {
-        panic!("a borrow outlived the clearing: {} bytes", value.text.len());
-    }
-    assert!(Gc::is_cleared(leaked));
-    // SAFETY: from `leak`, and no longer used anywhere else.
-    drop(unsafe { Box::from_raw(raw) });
+    check_no_borrow_kept(&LEAKED_WATCHED);
     WATCHER.with(|w| w.borrow_mut().take());
 }
 
