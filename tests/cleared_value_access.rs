@@ -319,6 +319,62 @@ fn weak_callback_run_as_the_collector_drops_a_member_cannot_keep_a_borrow_of_it(
     WATCHER.with(|w| w.borrow_mut().take());
 }
 
+thread_local! {
+    static LEAKED_PARTNER: Cell<Option<*mut Gc<Partner>>> = const { Cell::new(None) };
+}
+
+/// A cycle member whose finalizer leaks a handle to its partner and
+/// borrows through it. Finalizers see the garbage intact and may borrow
+/// it: the leaked handle holds the partner from outside, so the check
+/// after the finalizers finds it resurrected, and nothing is dropped.
+#[derive(Trace)]
+struct Partner {
+    #[trace(skip)]
+    text: String,
+    partner: RefCell<Option<Gc<Partner>>>,
+}
+
+impl refcycle::Finalize for Partner {
+    fn finalize(this: &Gc<Self>) {
+        if LEAKED_PARTNER.with(|l| l.get()).is_some() {
+            return; // the other finalizer did it already
+        }
+        if let Some(p) = this.partner.borrow().clone() {
+            leak_and_borrow(p, &LEAKED_PARTNER, |v: &'static Partner| v.text.as_str());
+        }
+    }
+}
+
+#[test]
+fn finalizer_may_keep_a_borrow_of_a_member_which_then_survives() {
+    let a = Gc::new_with_finalizer(Partner {
+        text: "a".repeat(40),
+        partner: RefCell::new(None),
+    });
+    let b = Gc::new_with_finalizer(Partner {
+        text: "b".repeat(50),
+        partner: RefCell::new(Some(a.clone())),
+    });
+    *a.partner.borrow_mut() = Some(b);
+    drop(a);
+    assert_eq!(collect(), 0, "resurrected by the leaked handle");
+    let text = BORROWED
+        .with(Cell::take)
+        .expect("the finalizer was lent it");
+    assert_eq!(text.len(), 50, "b's text, intact (Miri checks the read)");
+    let raw = LEAKED_PARTNER.with(Cell::take).expect("leaked");
+    // SAFETY: from `leak_and_borrow`; freed only below.
+    let b = unsafe { &*raw };
+    assert!(!Gc::is_cleared(b));
+    // Break the cycle and let the handle go: both are freed.
+    let a = b.partner.borrow_mut().take().expect("b holds a");
+    a.partner.borrow_mut().take();
+    drop(a);
+    // SAFETY: from `leak_and_borrow`, and no longer used anywhere else.
+    drop(unsafe { Box::from_raw(raw) });
+    assert_eq!(collect(), 0, "nothing left to collect");
+}
+
 // ---------------------------------------------------------------------------
 // A Drop impl that keeps a fellow member alive in a global
 // ---------------------------------------------------------------------------
