@@ -51,7 +51,7 @@ pub(crate) fn delete_garbage(
         garbage.merge_into(old);
         return objects.len();
     }
-    let _deleting = Deleting::begin(heap, garbage);
+    let deleting = Deleting::begin(heap, garbage);
     let mut n = 0;
     while let Some(h) = garbage.first() {
         // SAFETY: `h` is linked into `garbage`, hence live, with a head.
@@ -68,6 +68,7 @@ pub(crate) fn delete_garbage(
         // does): the value may drop the last `Weak` to its own object, and
         // the object's count may reach zero meanwhile (a self-cycle).
         header.inc_weak();
+        deleting.current.set(Some(obj));
         // Weak references made by finalizers die before the value does.
         // SAFETY: live.
         unsafe { crate::weak::clear_weakrefs(Some(heap), h) };
@@ -78,6 +79,7 @@ pub(crate) fn delete_garbage(
         unsafe { header::drop_value_reporting(Some(heap), obj) };
         header.clear(flag::SCRATCH);
         header.dec_weak();
+        deleting.current.set(None);
         // The last handle to `h` may be gone (dropped by a value cleared
         // before, or just now): free it at once instead of queueing it for
         // the end of the collection. If it still has handles, the value
@@ -96,23 +98,42 @@ pub(crate) fn delete_garbage(
 /// duration of the loop above. A garbage object whose count reaches zero
 /// meanwhile is not queued; the loop frees it when it gets to it. If the
 /// loop unwinds instead (it catches the panics of values and weak
-/// callbacks, so this is a last resort), the objects it did not reach and
-/// that have no handle left are queued, as they would have been.
+/// callbacks, so this is a last resort), the object it was at loses its
+/// per-collection flags and the loop's weak hold (it is in no list, so
+/// nothing else would clear them), and it and the objects the loop did
+/// not reach are queued if they have no handle left, as they would have
+/// been.
 struct Deleting<'a> {
     heap: &'a Heap,
     garbage: &'a List,
+    /// The object between the loop's weak hold and its release: unlinked,
+    /// still `UNREACHABLE`.
+    current: std::cell::Cell<Option<Erased>>,
 }
 
 impl<'a> Deleting<'a> {
     fn begin(heap: &'a Heap, garbage: &'a List) -> Self {
         heap.deleting_garbage.set(true);
-        Deleting { heap, garbage }
+        Deleting {
+            heap,
+            garbage,
+            current: std::cell::Cell::new(None),
+        }
     }
 }
 
 impl Drop for Deleting<'_> {
     fn drop(&mut self) {
         self.heap.deleting_garbage.set(false);
+        if let Some(obj) = self.current.take() {
+            // SAFETY: live: the loop's weak hold keeps it (until here).
+            let header = unsafe { hdr(obj.ptr()) };
+            header.clear(flag::SCRATCH);
+            if header.strong() == 0 {
+                crate::trashcan::defer(&self.heap.release_queue, obj);
+            }
+            header.dec_weak();
+        }
         for h in self.garbage.to_vec() {
             // SAFETY: linked objects are live, with heads.
             if unsafe { hdr(h) }.strong() == 0 {
