@@ -190,11 +190,11 @@ fn uncaught_deref_panic_in_drop_is_reported_naming_the_type() {
 
 thread_local! {
     /// The box of the handle a `Drop` impl or callback leaked.
-    static LEAKED_LENT: Cell<Option<*mut Gc<Lent>>> = const { Cell::new(None) };
-    static LEAKED_WATCHED: Cell<Option<*mut Gc<Watched>>> = const { Cell::new(None) };
+    static LEAKED_BY_DROP: Cell<Option<*mut Gc<Held<Borrower>>>> = const { Cell::new(None) };
+    static LEAKED_BY_CALLBACK: Cell<Option<*mut Gc<Held<Registrar>>>> = const { Cell::new(None) };
     /// The text of a garbage value it managed to borrow for `'static`.
     static BORROWED: Cell<Option<&'static str>> = const { Cell::new(None) };
-    static WATCHER: RefCell<Option<Weak<Watched>>> = const { RefCell::new(None) };
+    static WATCHER: RefCell<Option<Weak<Held<Registrar>>>> = const { RefCell::new(None) };
 }
 
 /// Safe code that would outlive the clearing with a borrow of a garbage
@@ -232,24 +232,42 @@ fn check_no_borrow_kept<T: Trace + 'static>(
     drop(unsafe { Box::from_raw(raw) });
 }
 
-/// Leaks its handle to a fellow member and borrows through it, when
-/// dropped.
+/// The second member of a two-object cycle, whose value the collector
+/// drops second (with `front` allocated first), after `front`'s `Drop`
+/// or a callback it registered has had its try.
 #[derive(Trace)]
-struct Borrower {
-    lent: RefCell<Option<Gc<Lent>>>,
-}
-
-#[derive(Trace)]
-struct Lent {
+struct Held<F: Trace + 'static> {
     #[trace(skip)]
     text: String,
-    back: RefCell<Option<Gc<Borrower>>>,
+    front: RefCell<Option<Gc<F>>>,
+}
+
+/// Makes the cycle `front <-> Held` (`link` gives the front's field that
+/// holds the `Held`), drops it and collects it.
+fn collect_cycle_with_held<F: Trace + 'static>(
+    front: F,
+    link: impl FnOnce(&F) -> &RefCell<Option<Gc<Held<F>>>>,
+) {
+    let front = Gc::new(front);
+    let held = Gc::new(Held {
+        text: "dropped with the garbage".repeat(4),
+        front: RefCell::new(Some(front.clone())),
+    });
+    *link(&front).borrow_mut() = Some(held);
+    drop(front);
+    assert_eq!(collect(), 2);
+}
+
+/// Leaks its handle to the `Held` and borrows through it, when dropped.
+#[derive(Trace)]
+struct Borrower {
+    held: RefCell<Option<Gc<Held<Borrower>>>>,
 }
 
 impl Drop for Borrower {
     fn drop(&mut self) {
-        if let Some(lent) = self.lent.borrow().as_ref() {
-            leak_and_borrow(lent.clone(), &LEAKED_LENT, |v: &'static Lent| {
+        if let Some(held) = self.held.borrow().as_ref() {
+            leak_and_borrow(held.clone(), &LEAKED_BY_DROP, |v: &'static Held<_>| {
                 v.text.as_str()
             });
         }
@@ -258,43 +276,29 @@ impl Drop for Borrower {
 
 #[test]
 fn drop_cannot_keep_a_borrow_of_a_member_not_yet_dropped() {
-    // Allocation order makes the Borrower's value go first, with the Lent
-    // still intact in memory.
-    let borrower = Gc::new(Borrower {
-        lent: RefCell::new(None),
-    });
-    let lent = Gc::new(Lent {
-        text: "dropped with the garbage".repeat(4),
-        back: RefCell::new(Some(borrower.clone())),
-    });
-    *borrower.lent.borrow_mut() = Some(lent);
-    drop(borrower);
-    assert_eq!(collect(), 2);
-    check_no_borrow_kept(&LEAKED_LENT);
+    collect_cycle_with_held(
+        Borrower {
+            held: RefCell::new(None),
+        },
+        |b| &b.held,
+    );
+    check_no_borrow_kept(&LEAKED_BY_DROP);
 }
 
-/// Registers, when dropped, a weak-reference callback on its fellow member
-/// that leaks a handle to it and borrows through it. The collector runs
-/// that callback when it gets to the fellow, just before it drops the
-/// fellow's value.
+/// Registers, when dropped, a weak-reference callback on the `Held` that
+/// leaks a handle to it and borrows through it. The collector runs that
+/// callback when it gets to the `Held`, just before it drops its value.
 #[derive(Trace)]
 struct Registrar {
-    watched: RefCell<Option<Gc<Watched>>>,
-}
-
-#[derive(Trace)]
-struct Watched {
-    #[trace(skip)]
-    text: String,
-    back: RefCell<Option<Gc<Registrar>>>,
+    held: RefCell<Option<Gc<Held<Registrar>>>>,
 }
 
 impl Drop for Registrar {
     fn drop(&mut self) {
-        let watched = self.watched.borrow().clone();
-        let Some(watched) = watched else { return };
-        let weak = Gc::downgrade_with_callback(&watched.clone(), move || {
-            leak_and_borrow(watched, &LEAKED_WATCHED, |v: &'static Watched| {
+        let held = self.held.borrow().clone();
+        let Some(held) = held else { return };
+        let weak = Gc::downgrade_with_callback(&held.clone(), move || {
+            leak_and_borrow(held, &LEAKED_BY_CALLBACK, |v: &'static Held<_>| {
                 v.text.as_str()
             });
         });
@@ -305,17 +309,13 @@ impl Drop for Registrar {
 
 #[test]
 fn weak_callback_run_as_the_collector_drops_a_member_cannot_keep_a_borrow_of_it() {
-    let registrar = Gc::new(Registrar {
-        watched: RefCell::new(None),
-    });
-    let watched = Gc::new(Watched {
-        text: "dropped with the garbage".repeat(4),
-        back: RefCell::new(Some(registrar.clone())),
-    });
-    *registrar.watched.borrow_mut() = Some(watched);
-    drop(registrar);
-    assert_eq!(collect(), 2);
-    check_no_borrow_kept(&LEAKED_WATCHED);
+    collect_cycle_with_held(
+        Registrar {
+            held: RefCell::new(None),
+        },
+        |r| &r.held,
+    );
+    check_no_borrow_kept(&LEAKED_BY_CALLBACK);
     WATCHER.with(|w| w.borrow_mut().take());
 }
 
