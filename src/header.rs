@@ -145,7 +145,11 @@ pub(crate) const HEAD_SIZE: usize = std::mem::size_of::<GcHead>();
 ///    set: no handle, list or queue can still reach it.
 /// 3. The value is initialised until DROPPED is set; DROPPED is set before
 ///    `drop_in_place` runs and never cleared, so the value is dropped at most
-///    once and never read after it is dropped.
+///    once and never read after it is dropped. No `&T` to the value lives
+///    when it is dropped: the release path drops it at strong count zero,
+///    with no handle left to borrow through, and the collector drops only
+///    garbage it has condemned (`Heap::condemned`), whose values no one
+///    may borrow.
 /// 4. The allocation has a [`GcHead`] in the [`HEAD_SIZE`] bytes before
 ///    the header exactly when HEAD is set: when `T::NEEDS_TRACE`, or when
 ///    the object was made with a finalizer. Its `vtable` is the one
@@ -467,8 +471,8 @@ pub(crate) unsafe fn try_free(obj: Erased) -> bool {
 ///
 /// # Safety
 /// `h` must satisfy header invariant 1, and no `&T` to the value may be
-/// live (the caller has established that no handle can reach it, or that
-/// the handles that can are all being cleared).
+/// live (header invariant 3: no handle can reach it, or it is garbage
+/// the collector has condemned).
 pub(crate) unsafe fn drop_value(obj: Erased) -> Option<Box<dyn std::any::Any + Send>> {
     let h = obj.h;
     // SAFETY: caller guarantees `h` is live.
@@ -600,7 +604,9 @@ impl<T: crate::Trace + 'static> GcBox<T> {
     }
 
     /// # Safety
-    /// `h` satisfies invariant 1 for this `T`, and the value is not DROPPED.
+    /// `h` satisfies invariant 1 for this `T`, the value is not DROPPED,
+    /// and it will not be dropped while the reference lives (invariant 3:
+    /// a handle outlives the borrow, and condemned garbage is not lent).
     pub unsafe fn value_ref<'a>(h: NonNull<Header>) -> &'a T {
         // SAFETY: per the caller, `h` is a live box for T whose value is
         // initialised; values are only mutated by drop_value, which first

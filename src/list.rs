@@ -172,12 +172,13 @@ impl List {
     /// the other, and 41 ms walking from both ends at once, two
     /// independent chains of loads; docs/performance.md.)
     ///
+    /// # Safety
     /// The walk reads each object's `prev` link as it yields the object,
-    /// so the caller may do anything to the yielded object but must not
-    /// unlink, while the walk goes on, one it has not reached yet (the
-    /// collector's walks run while releases are deferred and with its own
-    /// lists, which only the collector changes).
-    pub fn youngest_first(&self) -> YoungestFirst<'_> {
+    /// so while the walk goes on nothing may unlink an object it has not
+    /// reached yet (the yielded ones may be moved at will). The collector
+    /// walks its own lists while releases are deferred and untracking is
+    /// refused, which only it changes.
+    pub unsafe fn youngest_first(&self) -> YoungestFirst<'_> {
         YoungestFirst {
             list: self,
             cur: self.last(),
@@ -258,8 +259,8 @@ impl Iterator for YoungestFirst<'_> {
     fn next(&mut self) -> Option<NonNull<Header>> {
         let h = self.cur?;
         // SAFETY: `h` is linked into the list: it was reached through the
-        // links, and the caller unlinks no object before the walk reaches
-        // it (see `List::youngest_first`).
+        // links, and nothing unlinks an object before the walk reaches it
+        // (the contract of `List::youngest_first`).
         self.cur = unsafe { self.list.prev_of(h) };
         Some(h)
     }

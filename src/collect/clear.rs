@@ -72,10 +72,8 @@ pub(crate) fn delete_garbage(
         // Weak references made by finalizers die before the value does.
         // SAFETY: live.
         unsafe { crate::weak::clear_weakrefs(Some(heap), h) };
-        // SAFETY: verify_garbage established that every handle to `h` was
-        // owned by a garbage value, so no `&T` from a handle outside the
-        // garbage was live; since then the garbage has been condemned, so
-        // no `&T` to it could be made (`Heap::condemned`).
+        // SAFETY: no `&T` to `h` lives: the garbage is condemned (header
+        // invariant 3, `Heap::condemned`).
         unsafe { header::drop_value_reporting(Some(heap), obj) };
         header.clear(flag::SCRATCH);
         header.dec_weak();

@@ -23,8 +23,8 @@ use crate::trace::Sink;
 /// loads of a vector's objects are independent and overlap. CPython walks
 /// the list three times; we walk it once (`List::youngest_first`).
 pub(crate) fn update_refs(young: &List) -> Vec<NonNull<Header>> {
-    young
-        .youngest_first()
+    // SAFETY: the collection's own list, and no code but ours runs here.
+    unsafe { young.youngest_first() }
         .inspect(|&h| {
             // SAFETY: linked objects are live and of tracked types (header
             // invariant 4).
@@ -376,7 +376,10 @@ pub(crate) fn update_and_subtract_refs(
     };
     let mut reached_early = 0;
     let mut objects = Vec::new();
-    let mut walk = young.youngest_first();
+    // SAFETY: the collection's own list; the traces that run during the
+    // walk cannot unlink from it (releases are deferred, `untrack` does
+    // nothing while collecting).
+    let mut walk = unsafe { young.youngest_first() };
     trace_run(
         &mut sink,
         |s| {
