@@ -6,7 +6,7 @@ use std::ptr::NonNull;
 
 use crate::gc::Gc;
 use crate::header::{hdr, Erased, GcBox, Header};
-use crate::trace::{Trace, Visitor};
+use crate::trace::{Trace, Trust, Visitor};
 
 /// A type-erased strong handle: keeps its object alive like a [`Gc`].
 ///
@@ -112,6 +112,10 @@ impl Drop for AnyGc {
 }
 
 impl Trace for AnyGc {
+    // SAFETY: `trace` reports this handle, which the value owns, once,
+    // and changes nothing.
+    const TRUST: Trust<Self> = unsafe { Trust::exact() };
+
     fn trace(&self, visitor: &mut Visitor<'_>) {
         let handle = self as *const Self as *const ();
         visitor.visit_strong_untracked(self.obj.ptr(), self.obj.vtable(), handle);

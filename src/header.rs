@@ -64,6 +64,12 @@
 //!  12 INNER_EDGES reported a handle to another object of the collected
 //!                 set in subtract_refs. set: subtract_refs; cleared:
 //!                 move_unreachable (reachable objects), or at the end.
+//!  13 HEAD        the object has a GcHead (above). set: alloc, never
+//!                 cleared.
+//!  14 EXACT       its type's Trace impl is exact (`Trace::TRUST`): when
+//!                 every object of a collection's set has it, the
+//!                 garbage is not verified (collect/verify.rs). set:
+//!                 alloc, never cleared.
 //! ```
 //!
 //! On 64-bit targets that is 48 bytes before the value of a tracked type
@@ -94,8 +100,9 @@ pub(crate) mod flag {
     pub const USER_UNTRACKED: u32 = 1 << 11;
     pub const INNER_EDGES: u32 = 1 << 12;
     pub const HEAD: u32 = 1 << 13;
+    pub const EXACT: u32 = 1 << 14;
     /// Every flag.
-    pub const ALL: u32 = (1 << 14) - 1;
+    pub const ALL: u32 = (1 << 15) - 1;
     /// Flags that only mean something during one collection.
     pub const SCRATCH: u32 = COLLECTING | UNREACHABLE | OPAQUE | LEGACY_HELD | INNER_EDGES;
 }
@@ -551,7 +558,8 @@ impl<T: crate::Trace + 'static> GcBox<T> {
                 gc_refs: Cell::new(0),
                 vtable: vtable.unwrap_or(&Self::VTABLE),
             };
-            let header = Header::new(flag::HEAD);
+            let exact = if T::TRUST.is_exact() { flag::EXACT } else { 0 };
+            let header = Header::new(flag::HEAD | exact);
             let p = crate::pool::alloc::<TrackedBox<T>>(heap);
             // SAFETY: fresh memory for a TrackedBox<T> (pool::alloc).
             unsafe {

@@ -70,7 +70,7 @@ pub use crate::introspect::{
     backref_chain, get_objects, get_referents, get_referrers, leak_report, snapshot, BackrefChain,
     GcHandle, Generation, LeakReport, ObjectInfo, Snapshot, TypeGrowth,
 };
-pub use crate::trace::{Trace, Visitor};
+pub use crate::trace::{Trace, Trust, Visitor};
 pub use crate::unraisable::{set_unraisable_hook, Unraisable, UnraisableHook};
 pub use crate::validate::{validate, HeapError};
 pub use crate::weak::Weak;

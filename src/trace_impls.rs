@@ -27,20 +27,25 @@ use std::rc::Rc;
 use std::sync::{Arc, Mutex, RwLock, TryLockError, TryLockResult};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::trace::{Trace, Visitor};
+use crate::trace::{Trace, Trust, Visitor};
 
 /// Writes `impl Trace` for each entry
-/// `[generics] Type, needs EXPR, |this, visitor| { body }`: `NEEDS_TRACE` is
-/// `EXPR`, and `trace` runs the body with `this = self` unless `EXPR` is
-/// false. Doc comments before an entry land on its impl.
+/// `[generics] Type, needs EXPR, exact EXACT, |this, visitor| { body }`:
+/// `NEEDS_TRACE` is `EXPR`, `TRUST` is exact when `EXACT` is true, and
+/// `trace` runs the body with `this = self` unless `EXPR` is false. Doc comments before an entry land on its impl.
 macro_rules! impl_trace {
     ($(
         $(#[$doc:meta])*
-        [$($params:tt)*] $ty:ty, needs $needs:expr, |$this:ident, $visitor:ident| $body:block
+        [$($params:tt)*] $ty:ty, needs $needs:expr, exact $exact:expr,
+        |$this:ident, $visitor:ident| $body:block
     )*) => {$(
         $(#[$doc])*
         impl<$($params)*> Trace for $ty {
             const NEEDS_TRACE: bool = $needs;
+            // SAFETY: each body below reports its elements' handles once,
+            // through their own impls, and changes nothing: exact when
+            // those impls are, which `$exact` asks.
+            const TRUST: Trust<Self> = unsafe { Trust::exact_if($exact) };
 
             #[inline]
             fn trace(&self, $visitor: &mut Visitor<'_>) {
@@ -58,7 +63,7 @@ macro_rules! impl_trace {
 macro_rules! impl_trace_nothing {
     ($($(#[$doc:meta])* [$($params:tt)*] $ty:ty;)*) => {
         impl_trace! {$(
-            $(#[$doc])* [$($params)*] $ty, needs false, |_this, _visitor| {}
+            $(#[$doc])* [$($params)*] $ty, needs false, exact true, |_this, _visitor| {}
         )*}
     };
 }
@@ -99,7 +104,8 @@ macro_rules! impl_trace_iter {
         [$($params:tt)*] $ty:ty => |$pat:pat_param| $($field:ident),+; needs $($elem:ty),+;
     )*) => {
         impl_trace! {$(
-            [$($params)*] $ty, needs $(<$elem as Trace>::NEEDS_TRACE)||+, |this, visitor| {
+            [$($params)*] $ty, needs $(<$elem as Trace>::NEEDS_TRACE)||+,
+            exact $(<$elem as Trace>::TRUST.is_exact())&&+, |this, visitor| {
                 for $pat in this {
                     $($field.trace(visitor);)+
                 }
@@ -122,26 +128,27 @@ impl_trace_iter! {
 }
 
 impl_trace! {
-    [T: ?Sized + Trace] Box<T>, needs T::NEEDS_TRACE, |this, visitor| {
+    [T: ?Sized + Trace] Box<T>, needs T::NEEDS_TRACE, exact T::TRUST.is_exact(), |this, visitor| {
         (**this).trace(visitor);
     }
-    [T: Trace] Wrapping<T>, needs T::NEEDS_TRACE, |this, visitor| {
+    [T: Trace] Wrapping<T>, needs T::NEEDS_TRACE, exact T::TRUST.is_exact(), |this, visitor| {
         this.0.trace(visitor);
     }
-    [T: Trace] Reverse<T>, needs T::NEEDS_TRACE, |this, visitor| {
+    [T: Trace] Reverse<T>, needs T::NEEDS_TRACE, exact T::TRUST.is_exact(), |this, visitor| {
         this.0.trace(visitor);
     }
-    [T: Trace] Option<T>, needs T::NEEDS_TRACE, |this, visitor| {
+    [T: Trace] Option<T>, needs T::NEEDS_TRACE, exact T::TRUST.is_exact(), |this, visitor| {
         if let Some(value) = this {
             value.trace(visitor);
         }
     }
-    [T: Trace] OnceCell<T>, needs T::NEEDS_TRACE, |this, visitor| {
+    [T: Trace] OnceCell<T>, needs T::NEEDS_TRACE, exact T::TRUST.is_exact(), |this, visitor| {
         if let Some(value) = this.get() {
             value.trace(visitor);
         }
     }
-    [T: Trace, E: Trace] Result<T, E>, needs T::NEEDS_TRACE || E::NEEDS_TRACE, |this, visitor| {
+    [T: Trace, E: Trace] Result<T, E>, needs T::NEEDS_TRACE || E::NEEDS_TRACE,
+    exact T::TRUST.is_exact() && E::TRUST.is_exact(), |this, visitor| {
         match this {
             Ok(value) => value.trace(visitor),
             Err(error) => error.trace(visitor),
@@ -153,7 +160,7 @@ impl_trace! {
     /// [opaque](Visitor::mark_opaque) and survives this collection: guessing
     /// "no handles" would let the collector free objects the borrower still
     /// reaches.
-    [T: ?Sized + Trace] RefCell<T>, needs T::NEEDS_TRACE, |this, visitor| {
+    [T: ?Sized + Trace] RefCell<T>, needs T::NEEDS_TRACE, exact T::TRUST.is_exact(), |this, visitor| {
         match this.try_borrow() {
             Ok(value) => value.trace(visitor),
             Err(_) => visitor.mark_opaque(),
@@ -162,11 +169,11 @@ impl_trace! {
     /// Traces the value if the lock is free, and is opaque while it is held,
     /// as a mutably borrowed `RefCell` is. A poisoned lock is traced anyway:
     /// the handles in it are still owned.
-    [T: ?Sized + Trace] Mutex<T>, needs T::NEEDS_TRACE, |this, visitor| {
+    [T: ?Sized + Trace] Mutex<T>, needs T::NEEDS_TRACE, exact T::TRUST.is_exact(), |this, visitor| {
         trace_locked(this.try_lock(), visitor);
     }
     /// Like `Mutex`: traced under a read lock, opaque while write-locked.
-    [T: ?Sized + Trace] RwLock<T>, needs T::NEEDS_TRACE, |this, visitor| {
+    [T: ?Sized + Trace] RwLock<T>, needs T::NEEDS_TRACE, exact T::TRUST.is_exact(), |this, visitor| {
         trace_locked(this.try_read(), visitor);
     }
 }
@@ -192,6 +199,11 @@ macro_rules! impl_trace_tuples {
     ($first:ident $($rest:ident)*) => {
         impl<$first: Trace, $($rest: Trace),*> Trace for ($first, $($rest,)*) {
             const NEEDS_TRACE: bool = $first::NEEDS_TRACE $(|| $rest::NEEDS_TRACE)*;
+            // SAFETY: `trace` reports each element once, through its own
+            // impl, and changes nothing: exact when every element's is.
+            const TRUST: Trust<Self> = unsafe {
+                Trust::exact_if($first::TRUST.is_exact() $(&& $rest::TRUST.is_exact())*)
+            };
 
             #[allow(non_snake_case)] // the bindings reuse the type names
             fn trace(&self, visitor: &mut Visitor<'_>) {

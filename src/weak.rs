@@ -10,7 +10,7 @@ use std::rc::Rc;
 use crate::gc::Gc;
 use crate::header::{flag, hdr, try_free, Erased, GcBox, Header};
 use crate::heap::Heap;
-use crate::trace::{Trace, Visitor};
+use crate::trace::{Trace, Trust, Visitor};
 
 /// A weak handle, like [`std::rc::Weak`] or Python's `weakref.ref`.
 ///
@@ -288,6 +288,9 @@ impl<T: Trace + 'static> Trace for Weak<T> {
     // it: whether a weak reference lives inside the garbage decides whether
     // its callback runs (CPython's handle_weakrefs).
     const NEEDS_TRACE: bool = true;
+    // SAFETY: `trace` reports this weak handle, which the value owns,
+    // once, and changes nothing.
+    const TRUST: Trust<Self> = unsafe { Trust::exact() };
 
     fn trace(&self, visitor: &mut Visitor<'_>) {
         if let Some(h) = self.ptr {

@@ -1,6 +1,7 @@
 //! Parsing of the `#[trace(...)]` attributes.
 //!
-//! Two places take the attribute: the type (`skip`, `needs_trace = bool`) and
+//! Two places take the attribute: the type (`skip`, `exact`, `needs_trace =
+//! bool`) and
 //! a field (`skip`). Anything else is a spanned error, not a panic, so the
 //! user sees it under the offending word.
 
@@ -13,6 +14,8 @@ pub(crate) struct ContainerAttrs {
     pub(crate) skip: bool,
     /// `#[trace(needs_trace = ...)]`: overrides the computed `NEEDS_TRACE`.
     pub(crate) needs_trace: Option<bool>,
+    /// `#[trace(exact)]`: `TRUST` is exact when every traced field's is.
+    pub(crate) exact: bool,
 }
 
 /// Reads the type's `#[trace(...)]` attributes.
@@ -26,10 +29,13 @@ pub(crate) fn container(attrs: &[Attribute]) -> syn::Result<ContainerAttrs> {
             } else if meta.path.is_ident("needs_trace") {
                 out.needs_trace = Some(meta.value()?.parse::<LitBool>()?.value);
                 Ok(())
+            } else if meta.path.is_ident("exact") {
+                out.exact = true;
+                Ok(())
             } else {
                 Err(meta.error(
                     "unknown trace attribute on a type: \
-                     expected `skip` or `needs_trace = true|false`",
+                     expected `skip`, `exact` or `needs_trace = true|false`",
                 ))
             }
         })?;

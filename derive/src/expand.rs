@@ -1,8 +1,9 @@
 //! Turns a parsed type into its `impl ::refcycle::Trace`.
 //!
-//! The impl has two parts, built from the same list of traced fields (those
-//! without `#[trace(skip)]`): `trace` visits each, and `NEEDS_TRACE` ORs
-//! their types' `NEEDS_TRACE`.
+//! The impl is built from the list of traced fields (those without
+//! `#[trace(skip)]`): `trace` visits each, `NEEDS_TRACE` ORs their types'
+//! `NEEDS_TRACE`, and with `#[trace(exact)]`, `TRUST` is exact when all
+//! their types' are.
 
 use proc_macro2::{Ident, TokenStream, TokenTree};
 use quote::{format_ident, quote, ToTokens};
@@ -49,10 +50,21 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         format_ident!("visitor")
     };
     let body = &plan.body;
+    let trust = if container.exact {
+        let exact = exact(&plan.traced);
+        // SAFETY (the expansion's, not the user's): `trace` below reports
+        // each traced field once, through its type's impl: exact if they are.
+        quote! {
+            const TRUST: ::refcycle::Trust<Self> = unsafe { ::refcycle::Trust::exact_if(#exact) };
+        }
+    } else {
+        TokenStream::new()
+    };
     Ok(quote! {
         #[automatically_derived]
         impl #impl_generics ::refcycle::Trace for #name #ty_generics #where_clause {
             const NEEDS_TRACE: bool = #needs_trace;
+            #trust
 
             #[inline]
             fn trace(&self, #visitor: &mut ::refcycle::Visitor<'_>) {
@@ -142,20 +154,47 @@ fn needs_trace(name: &Ident, traced: &[&Type]) -> TokenStream {
     if traced.iter().any(|ty| mentions(ty.to_token_stream(), name)) {
         return quote!(true);
     }
+    let terms = per_type(
+        traced,
+        |ty| quote! { <#ty as ::refcycle::Trace>::NEEDS_TRACE },
+    );
+    if terms.is_empty() {
+        quote!(false)
+    } else {
+        quote! { #(#terms)||* }
+    }
+}
+
+/// Whether every traced field's type has an exact `Trace` (`true` when
+/// there is no traced field). Unlike `needs_trace`, a field whose type
+/// names the type itself is asked too: `false` would be safe, but would
+/// make every node holding `Gc<Self>` children inexact, and asking only
+/// fails to build (E0391) for a type that holds itself without a `Gc` in
+/// between (`Option<Box<Self>>`), never silently.
+fn exact(traced: &[&Type]) -> TokenStream {
+    let terms = per_type(
+        traced,
+        |ty| quote! { <#ty as ::refcycle::Trace>::TRUST.is_exact() },
+    );
+    if terms.is_empty() {
+        quote!(true)
+    } else {
+        quote! { #(#terms)&&* }
+    }
+}
+
+/// `term(ty)` for each distinct type of `traced`, in order.
+fn per_type(traced: &[&Type], term: impl Fn(&Type) -> TokenStream) -> Vec<TokenStream> {
     let mut seen = Vec::new();
     let mut terms = Vec::new();
     for ty in traced {
         let key = ty.to_token_stream().to_string();
         if !seen.contains(&key) {
             seen.push(key);
-            terms.push(quote! { <#ty as ::refcycle::Trace>::NEEDS_TRACE });
+            terms.push(term(ty));
         }
     }
-    if terms.is_empty() {
-        quote!(false)
-    } else {
-        quote! { #(#terms)||* }
-    }
+    terms
 }
 
 /// Whether `tokens` contain `name` or `Self`, at any depth.

@@ -36,6 +36,9 @@
 //!   A field whose type names the type itself (`Vec<Tree>` inside `Tree`, or
 //!   `Box<Self>`) counts as `true` without asking, because asking would make
 //!   the constant depend on itself.
+//! - With `#[trace(exact)]`, `TRUST` is exact (`Trust::exact`) when every
+//!   traced field's type's `TRUST` is, and `Trust::VERIFY` otherwise; without
+//!   it, the default (`VERIFY`) stays.
 //! - Each type parameter `T` gets a `T: Trace` bound, next to the bounds and
 //!   `where` clauses already there.
 //!
@@ -45,10 +48,62 @@
 //! | `#[trace(skip)]` | field | not traced, and left out of `NEEDS_TRACE` |
 //! | `#[trace(skip)]` | type | `trace` does nothing, `NEEDS_TRACE` is `false`, no `T: Trace` bounds |
 //! | `#[trace(needs_trace = false)]` | type | sets `NEEDS_TRACE` instead of computing it; fields are still traced |
+//! | `#[trace(exact)]` | type | `TRUST` is exact when the traced fields' types' are: the collector skips its check of the garbage when every object collected is exact |
 //!
 //! Skipping a field that does hold a `Gc` is not unsafe: the collector just
 //! cannot free the cycles that go through it.
 //!
+//! # `#[trace(exact)]`
+//! The collector checks its garbage before dropping it, because a safe
+//! `Trace` impl may report handles it does not own (`docs/safety.md`).
+//! The `trace` this derive writes cannot: it reports each field once,
+//! through the field type's own impl. So when those impls are exact too
+//! (`Gc`, `Weak`, the standard containers of exact types, numbers and
+//! strings are), the check can be skipped, which saves about a fifth of
+//! a young collection of small cycles. The user promises nothing; the
+//! expansion contains an `unsafe` block (the derive's own promise), so a
+//! crate with `#![forbid(unsafe_code)]` cannot use the attribute.
+//!
+//! ```
+//! use refcycle::{Gc, Trace};
+//! use std::cell::RefCell;
+//!
+//! #[derive(Trace)]
+//! #[trace(exact)]
+//! struct Node {
+//!     label: String,
+//!     children: RefCell<Vec<Gc<Node>>>,
+//! }
+//!
+//! struct Handwritten(Gc<Node>);
+//! impl Trace for Handwritten {
+//!     fn trace(&self, visitor: &mut refcycle::Visitor<'_>) {
+//!         self.0.trace(visitor);
+//!     }
+//! }
+//!
+//! #[derive(Trace)]
+//! #[trace(exact)]
+//! struct Holder {
+//!     inner: Handwritten, // not exact, so neither is Holder
+//! }
+//!
+//! assert!(Node::TRUST.is_exact());
+//! assert!(!Holder::TRUST.is_exact());
+//! ```
+//!
+//! A type that holds itself other than through a `Gc` (`Option<Box<Self>>`)
+//! makes its `TRUST` depend on itself, and fails to build (E0391); leave
+//! `exact` off such a type:
+//!
+//! ```compile_fail,E0391
+//! #[derive(refcycle::Trace)]
+//! #[trace(exact)]
+//! struct List(u32, Option<Box<List>>);
+//! # let _ = <List as refcycle::Trace>::TRUST;
+//! ```
+//!
+//! # Mutual recursion
 //! `needs_trace = true` is the way out of mutual recursion, which the derive
 //! cannot see. `A` holds a `B` that holds an `A`, so each constant waits for
 //! the other and the build fails with error E0391:

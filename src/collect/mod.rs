@@ -6,7 +6,7 @@
 //! | phase | module |
 //! |---|---|
 //! | update_refs, subtract_refs, move_unreachable | [`reachability`] |
-//! | verify_garbage (ours: `Trace` is a safe trait) | [`verify`] |
+//! | verify_garbage (ours: `Trace` is a safe trait), or its survey alone for exact impls | [`verify`] |
 //! | move_legacy_finalizers, handle_legacy_finalizers | [`legacy`] |
 //! | handle_weakrefs | [`weakrefs`] |
 //! | finalize_garbage, handle_resurrected_objects | [`finalization`] |
@@ -234,7 +234,10 @@ fn run_phases(c: &Collection<'_>, generation: usize) -> Outcome {
     //      in one walk (`update_and_subtract_refs`), and then clears the
     //      mark of any object a Trace impl tracked meanwhile.
     let whole_heap = generation == NUM_GENERATIONS - 1;
+    let panics = heap.trace_panics.get();
     let found = reachability::deduce_unreachable(&c.young, &c.unreachable, whole_heap);
+    // A panicking trace ran the unraisable hook (user code) mid-pass.
+    let exact = found.exact && found.anomaly.is_none() && heap.trace_panics.get() == panics;
     if found.strays {
         c.clear_strays();
     }
@@ -258,9 +261,15 @@ fn run_phases(c: &Collection<'_>, generation: usize) -> Outcome {
     // 5. verify_garbage: keep alive whatever a lying Trace impl may have
     //    made look like garbage. From here on the garbage is condemned
     //    (module docs): a `Trace` impl traced now cannot borrow a value
-    //    it is about to let the collector drop.
+    //    it is about to let the collector drop. When every object of the
+    //    set has an exact `Trace` (`Trace::TRUST`) and none misbehaved
+    //    or panicked, the check cannot fail, and only its survey is made.
     heap.condemned.set(true);
-    let survey = c.verify_or_keep(found.anomaly, Some(found.unreachable));
+    let survey = if exact {
+        verify::survey_exact(found.unreachable, found.weak_handles)
+    } else {
+        c.verify_or_keep(found.anomaly, Some(found.unreachable))
+    };
     let trace_panics = heap.trace_panics.get();
     let mut garbage = survey.objects;
 

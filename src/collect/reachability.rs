@@ -45,6 +45,8 @@ struct SubtractSink {
     early: usize,
     /// The object being traced reported a handle into the set.
     inner: bool,
+    /// Some object of the set reported a weak handle.
+    weak_handles: bool,
 }
 
 impl SubtractSink {
@@ -138,10 +140,42 @@ impl Sink for SubtractSink {
         }
     }
 
+    fn weak(&mut self, _target: NonNull<Header>, _slot: &crate::weak::WeakSlot) {
+        self.weak_handles = true;
+    }
+
     fn opaque(&mut self) {
         // SAFETY: `current` is the live object being traced.
         unsafe { hdr(self.current) }.set(flag::OPAQUE);
     }
+}
+
+impl SubtractSink {
+    fn new(whole_heap: bool) -> Self {
+        SubtractSink {
+            current: NonNull::dangling(),
+            anomaly: None,
+            whole_heap,
+            early: 0,
+            inner: false,
+            weak_handles: false,
+        }
+    }
+
+    fn seen(self) -> Subtracted {
+        Subtracted {
+            anomaly: self.anomaly,
+            weak_handles: self.weak_handles,
+        }
+    }
+}
+
+/// What step 2 learned besides the counts.
+pub(crate) struct Subtracted {
+    /// The first thing a `Trace` impl did that a correct one cannot.
+    pub anomaly: Option<Anomaly>,
+    /// Some object of the set reported a weak handle.
+    pub weak_handles: bool,
 }
 
 /// Step 2, `subtract_refs`: remove the references internal to the set.
@@ -154,21 +188,15 @@ impl Sink for SubtractSink {
 /// a third of `deduce_unreachable`'s samples moving that 48-byte option
 /// through the stack, in `cargo bench --bench hot_paths --
 /// young_collection` under `perf`.)
-pub(crate) fn subtract_refs(objects: &[NonNull<Header>]) -> Option<Anomaly> {
-    let mut sink = SubtractSink {
-        current: NonNull::dangling(),
-        anomaly: None,
-        whole_heap: false,
-        early: 0,
-        inner: false,
-    };
+pub(crate) fn subtract_refs(objects: &[NonNull<Header>]) -> Subtracted {
+    let mut sink = SubtractSink::new(false);
     let mut objects = objects.iter();
     trace_run(
         &mut sink,
         |s| s.begin(*objects.next()?),
         SubtractSink::finish,
     );
-    sink.anomaly
+    sink.seen()
 }
 
 /// Step 3's marking: a reported child in the set that is not known
@@ -259,6 +287,12 @@ pub(crate) struct Deduced {
     /// Objects outside the set were marked COLLECTING (see
     /// `update_and_subtract_refs`).
     pub strays: bool,
+    /// Every object of the set has an exact `Trace` (`Trace::TRUST`), so
+    /// the garbage need not be verified. Meaningful only when there is
+    /// garbage: the scan that reads it stops early when there is none.
+    pub exact: bool,
+    /// Some object of the set reported a weak handle.
+    pub weak_handles: bool,
 }
 
 /// Step 3, `move_unreachable`: split `young` into reachable (stays, with
@@ -293,6 +327,10 @@ pub(crate) struct Deduced {
 /// objects no longer says how many of the set were found, so the scan
 /// does not stop early.
 ///
+/// `exact`: whether every object of the set has an exact `Trace`, read
+/// from the headers the scan reads anyway; the scan stops early only when
+/// there is no garbage, which then needs no verifying.
+///
 /// The anomaly says a reachable object could not report its children
 /// (they might then look unreachable while they are not). The counts save
 /// the driver a walk of either list (CPython calls `gc_list_size`).
@@ -308,9 +346,11 @@ pub(crate) fn move_unreachable(
         anomaly: None,
     };
     let mut tentative = Vec::new();
+    let mut exact = true;
     for &h in &objects {
         // SAFETY: the set's objects are live (releases are deferred).
         let header = unsafe { hdr(h) };
+        exact &= header.has(flag::EXACT);
         if !header.has(flag::COLLECTING) {
             continue; // already found reachable
         }
@@ -343,6 +383,8 @@ pub(crate) fn move_unreachable(
         reachable: objects.len() - tentative.len(),
         unreachable: tentative,
         strays,
+        exact,
+        weak_handles: true,
     }
 }
 
@@ -364,16 +406,8 @@ pub(crate) fn move_unreachable(
 /// notices: every object given its count early is later reached by the
 /// walk, unless it is such a stray. Returns whether there were strays
 /// (the driver then clears them; `Collection::clear_strays`).
-pub(crate) fn update_and_subtract_refs(
-    young: &List,
-) -> (Vec<NonNull<Header>>, Option<Anomaly>, bool) {
-    let mut sink = SubtractSink {
-        current: NonNull::dangling(),
-        anomaly: None,
-        whole_heap: true,
-        early: 0,
-        inner: false,
-    };
+pub(crate) fn update_and_subtract_refs(young: &List) -> (Vec<NonNull<Header>>, Subtracted, bool) {
+    let mut sink = SubtractSink::new(true);
     let mut reached_early = 0;
     let mut objects = Vec::new();
     // SAFETY: the collection's own list; the traces that run during the
@@ -398,22 +432,25 @@ pub(crate) fn update_and_subtract_refs(
         SubtractSink::finish,
     );
     let strays = sink.early != reached_early;
-    (objects, sink.anomaly, strays)
+    (objects, sink.seen(), strays)
 }
 
 /// `deduce_unreachable`: steps 1 to 3 in one call. `whole_heap` says the
 /// set is every tracked object outside the permanent generation (see
 /// `update_and_subtract_refs`).
 pub(crate) fn deduce_unreachable(young: &List, unreachable: &List, whole_heap: bool) -> Deduced {
-    let (objects, a, strays) = if whole_heap {
+    let (objects, seen, strays) = if whole_heap {
         update_and_subtract_refs(young)
     } else {
         let objects = update_refs(young);
-        let a = subtract_refs(&objects);
-        (objects, a, false)
+        let seen = subtract_refs(&objects);
+        (objects, seen, false)
     };
     let mut found = move_unreachable(objects, unreachable, strays);
-    found.anomaly = a.or(found.anomaly);
+    found.anomaly = seen.anomaly.or(found.anomaly);
+    // Strays come from a `Trace` impl that tracked objects: not exact.
+    found.exact &= !strays;
+    found.weak_handles = seen.weak_handles;
     found
 }
 

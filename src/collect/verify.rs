@@ -120,6 +120,44 @@ pub(crate) struct Survey {
     pub zeroed: bool,
 }
 
+impl Survey {
+    /// Notes what the garbage object `h` (whose header is `header`) holds.
+    ///
+    /// # Safety
+    /// `h` must be a live member of the garbage.
+    unsafe fn note(&mut self, h: NonNull<Header>, header: &Header) {
+        self.legacy |= header.has(flag::LEGACY);
+        self.weak_referents |= header.weak() > 0 || header.has(flag::WEAK_CALLBACKS);
+        self.zeroed |= header.strong() == 0;
+        // SAFETY: live garbage, with a head (header invariant 4; caller).
+        self.finalizers |= unsafe { Erased::with_head(h).wants_finalizer() };
+    }
+}
+
+/// What [`verify_garbage`] would return, without tracing, for garbage
+/// found in a set whose every object has an exact `Trace`
+/// (`Trace::TRUST`), where the check cannot fail: each object's strong
+/// count is the number of handles the garbage reports to it. (Step 3
+/// found it with `gc_refs` 0, so the set reported every handle to it;
+/// a reachable reporter would have made it reachable, so they all came
+/// from the garbage; and an exact impl reports each handle it owns at
+/// most once.) `weak_handles`: whether the set reported a weak handle.
+pub(crate) fn survey_exact(objects: Vec<NonNull<Header>>, weak_handles: bool) -> Survey {
+    let mut survey = Survey {
+        weak_handles,
+        ..Survey::default()
+    };
+    for &h in &objects {
+        // SAFETY: the garbage's objects are live (releases are deferred).
+        let header = unsafe { hdr(h) };
+        // SAFETY: live garbage.
+        unsafe { survey.note(h, header) };
+        // SAFETY: garbage, so of a tracked type (header invariant 4).
+        unsafe { gc_refs(h) }.set(header.strong());
+    }
+    Survey { objects, ..survey }
+}
+
 /// Checks the garbage (the UNREACHABLE objects of `garbage`); on failure
 /// returns the suspects: objects whose counts disagree, the objects that
 /// reported handles to them, and objects whose trace failed. On success
@@ -179,11 +217,8 @@ pub(crate) fn verify_garbage(
         // SAFETY: live.
         let header = unsafe { hdr(h) };
         shared |= header.strong() > 1;
-        survey.legacy |= header.has(flag::LEGACY);
-        survey.weak_referents |= header.weak() > 0 || header.has(flag::WEAK_CALLBACKS);
-        survey.zeroed |= header.strong() == 0;
-        // SAFETY: live garbage, with a head (header invariant 4).
-        survey.finalizers |= unsafe { Erased::with_head(h).wants_finalizer() };
+        // SAFETY: live garbage.
+        unsafe { survey.note(h, header) };
         // SAFETY: garbage, so of a tracked type (header invariant 4).
         let reported = unsafe { gc_refs(h) }.get();
         if reported != header.strong() {
