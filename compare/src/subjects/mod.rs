@@ -20,7 +20,7 @@ pub const NAMES: [&str; 7] = [
 ];
 
 /// Subjects run only when `--subjects` names them.
-pub const OPTIONAL: [&str; 1] = ["refcycle-manual"];
+pub const OPTIONAL: [&str; 2] = ["refcycle-manual", "refcycle-exact"];
 
 /// Calls `$f::<S>($args)` with the subject named `$name`, or evaluates to
 /// `None` for an unknown name.
@@ -32,6 +32,9 @@ macro_rules! with_subject {
             "refcycle" => Some($f::<$crate::subjects::refcycle::Refcycle>($($args),*)),
             "refcycle-manual" => {
                 Some($f::<$crate::subjects::refcycle::RefcycleManual>($($args),*))
+            }
+            "refcycle-exact" => {
+                Some($f::<$crate::subjects::refcycle::RefcycleExact>($($args),*))
             }
             "bacon_rajan_cc" => Some($f::<$crate::subjects::bacon::Bacon>($($args),*)),
             "rust-cc" => Some($f::<$crate::subjects::rustcc::RustCc>($($args),*)),
