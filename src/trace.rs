@@ -143,6 +143,14 @@ pub trait Trace {
 /// (`Vec<T>` when `T`'s is; `Gc<T>`, `Weak<T>`, numbers and strings
 /// always). Types that report nothing (`Rc`, `&'static T`) are exact too:
 /// reporting too few handles is allowed, it only keeps objects alive.
+///
+/// # Invariant
+/// `exact` is true only in a value made by [`Trust::exact`] or
+/// [`Trust::exact_if`], whose caller promised what they state for `T`.
+/// Objects of `T` carry `flag::EXACT` exactly when `T::TRUST` is exact
+/// (`GcBox::alloc`), and the collector skips its check of the garbage
+/// only when every object of the set carries it (`collect/mod.rs`, step
+/// 5; `docs/safety.md`, "Exact impls").
 pub struct Trust<T: ?Sized> {
     exact: bool,
     _type: PhantomData<*const T>,
@@ -178,10 +186,8 @@ impl<T: ?Sized> Trust<T> {
     /// handles still point to while a `&T` borrowed through one of them
     /// is live: undefined behaviour.
     pub const unsafe fn exact() -> Self {
-        Trust {
-            exact: true,
-            _type: PhantomData,
-        }
+        // SAFETY: forwarded from the caller.
+        unsafe { Self::exact_if(true) }
     }
 
     /// [`Trust::exact`] if `exact` is true, [`Trust::VERIFY`] otherwise:

@@ -32,7 +32,8 @@ use crate::trace::{Trace, Trust, Visitor};
 /// Writes `impl Trace` for each entry
 /// `[generics] Type, needs EXPR, exact EXACT, |this, visitor| { body }`:
 /// `NEEDS_TRACE` is `EXPR`, `TRUST` is exact when `EXACT` is true, and
-/// `trace` runs the body with `this = self` unless `EXPR` is false. Doc comments before an entry land on its impl.
+/// `trace` runs the body with `this = self` unless `EXPR` is false. Doc
+/// comments before an entry land on its impl.
 macro_rules! impl_trace {
     ($(
         $(#[$doc:meta])*

@@ -50,6 +50,25 @@ struct SubtractSink {
 }
 
 impl SubtractSink {
+    fn new(whole_heap: bool) -> Self {
+        SubtractSink {
+            current: NonNull::dangling(),
+            anomaly: None,
+            whole_heap,
+            early: 0,
+            inner: false,
+            weak_handles: false,
+        }
+    }
+
+    /// What the pass learned besides the counts.
+    fn seen(self) -> Subtracted {
+        Subtracted {
+            anomaly: self.anomaly,
+            weak_handles: self.weak_handles,
+        }
+    }
+
     /// Step 2 for one object (with [`trace_run`]): its trace's handles are
     /// subtracted. `begin` before the trace, `finish` after it.
     fn begin(&mut self, h: NonNull<Header>) -> Option<NonNull<Header>> {
@@ -147,26 +166,6 @@ impl Sink for SubtractSink {
     fn opaque(&mut self) {
         // SAFETY: `current` is the live object being traced.
         unsafe { hdr(self.current) }.set(flag::OPAQUE);
-    }
-}
-
-impl SubtractSink {
-    fn new(whole_heap: bool) -> Self {
-        SubtractSink {
-            current: NonNull::dangling(),
-            anomaly: None,
-            whole_heap,
-            early: 0,
-            inner: false,
-            weak_handles: false,
-        }
-    }
-
-    fn seen(self) -> Subtracted {
-        Subtracted {
-            anomaly: self.anomaly,
-            weak_handles: self.weak_handles,
-        }
     }
 }
 
@@ -329,7 +328,8 @@ pub(crate) struct Deduced {
 ///
 /// `exact`: whether every object of the set has an exact `Trace`, read
 /// from the headers the scan reads anyway; the scan stops early only when
-/// there is no garbage, which then needs no verifying.
+/// there is no garbage, which then needs no verifying. `seen` is what step
+/// 2 noted (its anomaly comes first).
 ///
 /// The anomaly says a reachable object could not report its children
 /// (they might then look unreachable while they are not). The counts save
@@ -338,6 +338,7 @@ pub(crate) fn move_unreachable(
     objects: Vec<NonNull<Header>>,
     unreachable: &List,
     strays: bool,
+    seen: Subtracted,
 ) -> Deduced {
     let mut sink = ReachableSink {
         blind: false,
@@ -379,12 +380,13 @@ pub(crate) fn move_unreachable(
         true
     });
     Deduced {
-        anomaly: sink.anomaly,
+        anomaly: seen.anomaly.or(sink.anomaly),
         reachable: objects.len() - tentative.len(),
         unreachable: tentative,
         strays,
-        exact,
-        weak_handles: true,
+        // Strays come from a `Trace` impl that tracked objects: not exact.
+        exact: exact && !strays,
+        weak_handles: seen.weak_handles,
     }
 }
 
@@ -446,12 +448,7 @@ pub(crate) fn deduce_unreachable(young: &List, unreachable: &List, whole_heap: b
         let seen = subtract_refs(&objects);
         (objects, seen, false)
     };
-    let mut found = move_unreachable(objects, unreachable, strays);
-    found.anomaly = seen.anomaly.or(found.anomaly);
-    // Strays come from a `Trace` impl that tracked objects: not exact.
-    found.exact &= !strays;
-    found.weak_handles = seen.weak_handles;
-    found
+    move_unreachable(objects, unreachable, strays, seen)
 }
 
 /// Clears the per-collection flags of every object in `l`.
