@@ -147,9 +147,11 @@ pub(crate) const HEAD_SIZE: usize = std::mem::size_of::<GcHead>();
 ///    the vtable that goes with it), and was derived from that
 ///    allocation's pointer (so it carries the provenance of the whole
 ///    allocation, and `GcBox::<T>` can find the box from it).
-/// 2. The allocation is freed only by `try_free`, and only when the
-///    strong and weak counts are zero and neither TRACKED nor PENDING is
-///    set: no handle, list or queue can still reach it.
+/// 2. The allocation is freed only when the strong and weak counts are
+///    zero and neither TRACKED nor PENDING is set: no handle, list or
+///    queue can still reach it. `try_free` (and `try_free_in`, the same
+///    with the heap at hand) checks this before freeing; the plain release
+///    (`trashcan::release_plain`) frees only what it has checked is so.
 /// 3. The value is initialised until DROPPED is set; DROPPED is set before
 ///    `drop_in_place` runs and never cleared, so the value is dropped at most
 ///    once and never read after it is dropped. No `&T` to the value lives
@@ -454,6 +456,17 @@ pub(crate) unsafe fn tracked_type_name(h: NonNull<Header>) -> &'static str {
 /// The object must satisfy header invariant 1. After this returns `true`
 /// the pointer dangles and must not be used.
 pub(crate) unsafe fn try_free(obj: Erased) -> bool {
+    // SAFETY: forwarded from the caller.
+    crate::heap::with(|heap| unsafe { try_free_in(heap, obj) })
+}
+
+/// [`try_free`] for a caller that has this thread's heap at hand (`None`
+/// once it is torn down), sparing the thread-local lookup.
+///
+/// # Safety
+/// As [`try_free`].
+#[inline]
+pub(crate) unsafe fn try_free_in(heap: Option<&crate::heap::Heap>, obj: Erased) -> bool {
     let h = obj.h;
     // SAFETY: caller guarantees `h` is live.
     let header = unsafe { hdr(h) };
@@ -468,7 +481,7 @@ pub(crate) unsafe fn try_free(obj: Erased) -> bool {
     }
     // SAFETY: invariant 2 holds (checked above), so no one can reach the
     // allocation after this call; `obj.vtable` is its type's (invariant 5).
-    crate::heap::with(|heap| unsafe { (obj.vtable.free)(h, heap) });
+    unsafe { (obj.vtable.free)(h, heap) };
     true
 }
 

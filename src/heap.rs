@@ -147,6 +147,7 @@ impl Heap {
     ///
     /// # Safety
     /// `h` must be a live, untracked header (header invariant 1).
+    #[inline]
     pub unsafe fn track_new(&self, h: NonNull<Header>) {
         let g0 = &self.gens[0];
         g0.count.set(g0.count.get() + 1);

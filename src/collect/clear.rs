@@ -84,7 +84,7 @@ pub(crate) fn delete_garbage(
         // holding the last of them frees it when it is dropped
         // (`trashcan::release_spent`).
         // SAFETY: live (the hold above kept it), strong count checked.
-        if header.strong() == 0 && !unsafe { crate::trashcan::release_spent(obj) } {
+        if header.strong() == 0 && !unsafe { crate::trashcan::release_spent(heap, obj) } {
             crate::trashcan::defer(&heap.release_queue, obj);
         }
         n += 1;

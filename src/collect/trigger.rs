@@ -4,6 +4,9 @@
 use crate::heap::{Heap, NUM_GENERATIONS};
 
 /// Called on every tracked allocation, after the young count went up.
+/// Inlined into the allocation: the tests come first, the work is out of
+/// line.
+#[inline]
 pub(crate) fn maybe_collect(heap: &Heap) {
     if heap.stress.get() {
         stress_collect(heap);
@@ -21,6 +24,7 @@ pub(crate) fn maybe_collect(heap: &Heap) {
 /// oldest waits until the objects promoted into it since the last full
 /// collection exceed 25% of it (CPython's long-lived heuristic, which keeps
 /// full collections from making the total cost quadratic).
+#[inline(never)]
 fn collect_generations(heap: &Heap) {
     for i in (0..NUM_GENERATIONS).rev() {
         let g = &heap.gens[i];
@@ -37,6 +41,8 @@ fn collect_generations(heap: &Heap) {
 
 /// Stress mode: a young collection on every tracked allocation and a full
 /// one on every tenth, to make rare interleavings common under test.
+#[cold]
+#[inline(never)]
 fn stress_collect(heap: &Heap) {
     if heap.collecting.get() || !heap.enabled.get() {
         return;
