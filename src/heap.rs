@@ -73,6 +73,8 @@ pub(crate) struct Heap {
     /// Set while `delete_garbage` drops the garbage's values: a garbage
     /// object whose count reaches zero then is not queued, because
     /// delete_garbage frees it when it gets to it (collect/clear.rs).
+    /// Set only inside a collection, so `defer_releases` is set too
+    /// (`trashcan::release_in` relies on it).
     pub deleting_garbage: Cell<bool>,
     /// Set while a collection holds garbage it has verified and will drop:
     /// from `verify_garbage` to the end of `delete_garbage`, except while

@@ -67,28 +67,26 @@ unsafe fn release_gc<T: crate::Trace + 'static>(h: NonNull<Header>) {
     // SAFETY: a box for T was made with T's vtable or, if it has a head,
     // has its own there (invariant 5).
     let obj = unsafe { Erased::resolve(h, &GcBox::<T>::VTABLE) };
-    heap::with(|heap| match heap {
-        // SAFETY: live with strong 0 (caller); a box for T.
-        Some(heap) if !heap.defer_releases.get() => unsafe { release_plain_gc::<T>(heap, obj) },
-        Some(heap) => release_in(heap, obj),
-        None => release_without_heap(obj),
-    });
+    // SAFETY: live with strong 0 (caller); a box for T.
+    route(obj, |heap, obj| unsafe { release_plain_gc::<T>(heap, obj) });
 }
 
 /// The plain release of a box for `T` if it qualifies, else the full one.
 ///
 /// # Safety
-/// As [`release_gc`].
+/// As [`release_gc`], outside a collection.
 #[inline(never)]
 unsafe fn release_plain_gc<T: crate::Trace + 'static>(heap: &Heap, obj: Erased) {
     // SAFETY: live with strong 0; a box for T, so T's drop and free are
     // its own whatever vtable it was made with (one made with a finalizer
     // differs only in that).
-    let ops: DropFree = (GcBox::<T>::drop_erased, GcBox::<T>::free_erased);
-    // SAFETY: as above.
-    if !unsafe { release_plain(heap, obj, ops) } {
-        release_in(heap, obj);
-    }
+    unsafe {
+        release_plain_or_in(
+            heap,
+            obj,
+            (GcBox::<T>::drop_erased, GcBox::<T>::free_erased),
+        )
+    };
 }
 
 /// Called when the object's strong count has just reached zero.
@@ -100,7 +98,9 @@ pub(crate) unsafe fn release(obj: Erased) {
     let ops = (obj.vtable().drop_value, obj.vtable().free);
     // SAFETY: forwarded from the caller; the operations are the object's
     // vtable's (the `Erased` invariant).
-    unsafe { release_with(obj, ops) };
+    route(obj, |heap, obj| unsafe {
+        release_plain_or_in(heap, obj, ops)
+    });
 }
 
 /// An object's drop-the-value and free-the-memory operations (its
@@ -110,19 +110,29 @@ type DropFree = (
     unsafe fn(NonNull<Header>, Option<&Heap>),
 );
 
-/// The plain release if the object qualifies, else the full one.
-///
-/// # Safety
-/// `obj` must be live with strong count zero; `ops` must be its type's
-/// drop and free.
+/// Routes the release of an object whose strong count just reached zero:
+/// to `plain` outside a collection (which releases it, plainly if it
+/// qualifies), to [`release_in`] mid-collection, and without a heap once
+/// the thread's is gone.
 #[inline(always)]
-unsafe fn release_with(obj: Erased, ops: DropFree) {
+fn route(obj: Erased, plain: impl FnOnce(&Heap, Erased)) {
     heap::with(|heap| match heap {
-        // SAFETY: forwarded from the caller.
-        Some(heap) if unsafe { release_plain(heap, obj, ops) } => {}
+        Some(heap) if !heap.defer_releases.get() => plain(heap, obj),
         Some(heap) => release_in(heap, obj),
         None => release_without_heap(obj),
     });
+}
+
+/// The plain release if the object qualifies, else the full one.
+///
+/// # Safety
+/// As [`release_plain`].
+#[inline(always)]
+unsafe fn release_plain_or_in(heap: &Heap, obj: Erased, ops: DropFree) {
+    // SAFETY: forwarded from the caller.
+    if !unsafe { release_plain(heap, obj, ops) } {
+        release_in(heap, obj);
+    }
 }
 
 /// The release of an object that does not qualify for the plain one.
@@ -364,22 +374,23 @@ pub(crate) unsafe fn release_now(heap: Option<&Heap>, obj: Erased) {
 
 /// The release of an object with nothing to run before its value goes:
 /// no finalizer, no `Weak` handle, no weak callback, not legacy, not
-/// untracked by the user, not queued; outside a collection, and with the
-/// trashcan not full. Most objects are such, and for them the steps of
-/// [`release_now`] reduce to these: untrack, count the deallocation, drop
-/// the value, free. With no `Weak` handle and strong count zero, nothing
-/// can reach the object while its value drops (every handle counts in one
-/// or the other, and an untracked object is in no list), so no weak count
-/// need hold the allocation, no weak reference needs clearing, and the
-/// memory can go as soon as the value has. Returns `false`, doing
-/// nothing, for any other object.
+/// untracked by the user, not queued, with the trashcan not full; and
+/// outside a collection, which the caller ensures. Most objects are such,
+/// and for them the steps of [`release_now`] reduce to these: untrack,
+/// count the deallocation, drop the value, free. With no `Weak` handle
+/// and strong count zero, nothing can reach the object while its value
+/// drops (every handle counts in one or the other, and an untracked object
+/// is in no list), so no weak count need hold the allocation, no weak
+/// reference needs clearing, and the memory can go as soon as the value
+/// has. Returns `false`, doing nothing, for any other object.
 ///
 /// Each step here costs the release of every object; dropping a large
 /// tree measures them (docs/performance.md, "W2 drop").
 ///
 /// # Safety
 /// `obj` must be live with strong count zero; `ops` must be its type's
-/// drop and free.
+/// drop and free; no collection may be under way (`defer_releases`
+/// clear: [`route`] sends a release here only then).
 #[inline(always)]
 unsafe fn release_plain(heap: &Heap, obj: Erased, ops: DropFree) -> bool {
     let h = obj.ptr();
@@ -389,8 +400,8 @@ unsafe fn release_plain(heap: &Heap, obj: Erased, ops: DropFree) -> bool {
     let special =
         flag::LEGACY | flag::WEAK_CALLBACKS | flag::USER_UNTRACKED | flag::DROPPED | flag::PENDING;
     let depth = heap.release_depth.get();
-    if heap.defer_releases.get()
-        || flags & special != 0
+    debug_assert!(!heap.defer_releases.get());
+    if flags & special != 0
         || header.weak() != 0
         || depth >= TRASHCAN_DEPTH
         || obj.vtable().finalize.is_some()
