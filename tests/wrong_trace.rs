@@ -396,6 +396,89 @@ fn a_duplicate_that_balances_the_counts_is_caught_by_verify_garbage() {
     assert_ordinary_cycle_is_collected(20, 21);
 }
 
+/// If `lies`, from its `LIE_FROM`th call on: keeps a clone of `to` (once,
+/// in `STASH`) and reports `to` twice.
+struct Stasher {
+    id: u64,
+    lies: bool,
+    calls: Cell<u32>,
+    to: RefCell<Option<Gc<Stasher>>>,
+}
+
+const LIE_FROM: u32 = 2;
+
+thread_local! {
+    static STASH: RefCell<Option<Gc<Stasher>>> = const { RefCell::new(None) };
+}
+
+impl Trace for Stasher {
+    fn trace(&self, visitor: &mut Visitor<'_>) {
+        let call = self.calls.get() + 1;
+        self.calls.set(call);
+        self.to.trace(visitor);
+        if self.lies && call >= LIE_FROM {
+            if call == LIE_FROM {
+                let to = self.to.borrow().clone();
+                STASH.with(|s| *s.borrow_mut() = to);
+            }
+            self.to.trace(visitor);
+        }
+    }
+}
+
+impl Drop for Stasher {
+    fn drop(&mut self) {
+        log_drop(self.id);
+    }
+}
+
+#[test]
+fn a_duplicate_that_balances_a_handle_made_during_the_check_is_caught() {
+    // x -> y -> x, dropped. A young collection traces x twice: in
+    // subtract_refs, where it tells the truth, and in verify_garbage,
+    // where it stashes a clone of y and reports y twice. Every object had
+    // one handle when the check began, so no address was kept; after the
+    // trace y has two, and two reports, so the counts check out, and only
+    // the check made again with the addresses kept finds the lie. Were it
+    // skipped, y would be cleared under the stashed handle.
+    support::no_stress();
+    let reports = capture_unraisable();
+    let stasher = |id, lies| {
+        Gc::new(Stasher {
+            id,
+            lies,
+            calls: Cell::new(0),
+            to: RefCell::new(None),
+        })
+    };
+    let x = stasher(1, true);
+    let y = stasher(2, false);
+    *x.to.borrow_mut() = Some(y.clone());
+    *y.to.borrow_mut() = Some(x.clone());
+    drop((x, y));
+    assert_eq!(collect_generation(0), 0);
+    assert!(drops().is_empty());
+    let y = STASH.with(|s| s.borrow_mut().take()).expect("stashed");
+    assert!(!Gc::is_cleared(&y));
+    assert_eq!(y.id, 2);
+    {
+        let r = reports.borrow();
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(
+            r[0].message
+                .contains("wrong_trace::Stasher reported the same handle twice"),
+            "{:?}",
+            r[0]
+        );
+    }
+    let x = y.to.borrow_mut().take().expect("intact");
+    assert_eq!(x.id, 1);
+    drop(x.to.borrow_mut().take());
+    drop((x, y));
+    assert_dropped_once([1, 2]);
+    assert_ordinary_cycle_is_collected(20, 21);
+}
+
 #[test]
 fn ordinary_cycle_is_collected_while_a_lying_trace_impl_is_alive() {
     support::no_stress();

@@ -130,21 +130,22 @@ impl<'h> Collection<'h> {
     /// the whole garbage: it all goes back to the old generation, alive.
     ///
     /// Returns what the verified garbage holds (nothing, if it all went).
-    /// `objects` are the members of `unreachable`, if the caller has them.
+    /// `found` is `unreachable` as move_unreachable left it, if the caller
+    /// has it.
     fn verify_or_keep(
         &self,
         mut anomaly: Option<Anomaly>,
-        mut objects: Option<Vec<NonNull<Header>>>,
+        mut found: Option<verify::Found>,
     ) -> Survey {
         for round in 0..4 {
             let a = match anomaly.take() {
                 Some(a) => a,
-                None => match verify::verify_garbage(&self.unreachable, objects.take()) {
+                None => match verify::verify_garbage(&self.unreachable, found.take()) {
                     Ok(survey) => return survey,
                     Err(a) => a,
                 },
             };
-            objects = None; // the list changes below
+            found = None; // the list changes below
             let kept = if a.suspects.is_empty() || round == 3 {
                 let n = self.unreachable.len();
                 reachability::clear_scratch_flags(&self.unreachable);
@@ -268,7 +269,11 @@ fn run_phases(c: &Collection<'_>, generation: usize) -> Outcome {
     let survey = if exact {
         verify::survey_exact(found.unreachable, found.weak_handles)
     } else {
-        c.verify_or_keep(found.anomaly, Some(found.unreachable))
+        let garbage = verify::Found {
+            objects: found.unreachable,
+            shared: found.shared,
+        };
+        c.verify_or_keep(found.anomaly, Some(garbage))
     };
     let trace_panics = heap.trace_panics.get();
     let mut garbage = survey.objects;

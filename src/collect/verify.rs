@@ -48,9 +48,11 @@ impl Anomaly {
 }
 
 /// Counts the handles the garbage reports to each garbage object (in its
-/// `gc_refs`) and keeps their addresses, for the duplicate check.
+/// `gc_refs`) and, if `record`, keeps their addresses, for the duplicate
+/// check.
 struct VerifySink {
     handles: Vec<usize>,
+    record: bool,
     blind: bool,
     weak_handles: bool,
 }
@@ -63,7 +65,9 @@ impl Sink for VerifySink {
             // SAFETY: garbage, so of a tracked type (header invariant 4).
             let refs = unsafe { gc_refs(target) };
             refs.set(refs.get().saturating_add(1));
-            self.handles.push(handle as usize);
+            if self.record {
+                self.handles.push(handle as usize);
+            }
         }
     }
 
@@ -158,72 +162,128 @@ pub(crate) fn survey_exact(objects: Vec<NonNull<Header>>, weak_handles: bool) ->
     Survey { objects, ..survey }
 }
 
+/// The garbage as move_unreachable left it: its members in list order,
+/// every one with `gc_refs` 0 (that is why it was found unreachable), and
+/// whether one of them had more than one strong handle then.
+pub(crate) struct Found {
+    pub objects: Vec<NonNull<Header>>,
+    pub shared: bool,
+}
+
+impl Found {
+    /// The same, read from the list (after some garbage was kept alive),
+    /// with the counts reset.
+    fn walk(garbage: &List) -> Self {
+        let objects = garbage.to_vec();
+        // SAFETY: linked objects are live and of tracked types (header
+        // invariant 4).
+        let shared = objects.iter().any(|&h| unsafe { hdr(h) }.strong() > 1);
+        reset_counts(&objects);
+        Found { objects, shared }
+    }
+}
+
+fn reset_counts(objects: &[NonNull<Header>]) {
+    for &h in objects {
+        // SAFETY: the garbage's objects are live and of tracked types
+        // (header invariant 4).
+        unsafe { gc_refs(h) }.set(0);
+    }
+}
+
 /// Checks the garbage (the UNREACHABLE objects of `garbage`); on failure
 /// returns the suspects: objects whose counts disagree, the objects that
 /// reported handles to them, and objects whose trace failed. On success
-/// every object's `gc_refs` equals its strong count. `objects` are the
-/// members of `garbage` as move_unreachable left them, when the caller
-/// has them at hand (`None`: walk the list and reset the counts).
-pub(crate) fn verify_garbage(
-    garbage: &List,
-    objects: Option<Vec<NonNull<Header>>>,
-) -> Result<Survey, Anomaly> {
-    let objects = match objects {
-        // Straight from move_unreachable: every gc_refs is already 0
-        // (that is why each object was found unreachable).
-        Some(objects) => objects,
-        None => {
-            let objects = garbage.to_vec();
-            for &h in &objects {
-                // SAFETY: linked objects are live and of tracked types
-                // (header invariant 4).
-                unsafe { gc_refs(h) }.set(0);
-            }
-            objects
+/// every object's `gc_refs` equals its strong count. `found` is the
+/// garbage as move_unreachable left it, when the caller has it at hand
+/// (`None`: walk the list).
+///
+/// The addresses of the reported handles are kept only when some object
+/// of the garbage has more than one strong handle: otherwise the count
+/// check alone catches a handle reported twice (see `Check::finish`).
+/// Whether one has is known before the trace, but the counts are compared
+/// after it: if a `Trace` impl made a handle to the garbage meanwhile and
+/// the check found nothing else wrong, it is made again, keeping them.
+pub(crate) fn verify_garbage(garbage: &List, found: Option<Found>) -> Result<Survey, Anomaly> {
+    let Found { objects, shared } = found.unwrap_or_else(|| Found::walk(garbage));
+    let mut check = Check::run(&objects, shared);
+    if check.shared && !check.sink.record && check.message.is_none() {
+        reset_counts(&objects);
+        check = Check::run(&objects, true);
+    }
+    check.finish(objects)
+}
+
+/// One trace of the garbage and the count check that follows it.
+struct Check {
+    sink: VerifySink,
+    survey: Survey,
+    /// Some object has more than one strong handle (after the trace).
+    shared: bool,
+    miscounted: Vec<NonNull<Header>>,
+    suspects: Vec<NonNull<Header>>,
+    message: Option<String>,
+}
+
+impl Check {
+    /// Traces `objects` (every `gc_refs` 0), keeping the handles'
+    /// addresses if `record`, and compares the counts.
+    fn run(objects: &[NonNull<Header>], record: bool) -> Self {
+        debug_assert!(objects.iter().all(|&h| {
+            // SAFETY: the garbage's objects are live and of tracked types.
+            unsafe { gc_refs(h) }.get() == 0
+        }));
+        let mut sink = VerifySink {
+            handles: Vec::with_capacity(if record { objects.len() } else { 0 }),
+            record,
+            blind: false,
+            weak_handles: false,
+        };
+        let mut suspects = Vec::new();
+        let mut message = None;
+        let mut each = objects.iter();
+        trace_run(
+            &mut sink,
+            |s| {
+                s.blind = false;
+                each.next().copied()
+            },
+            |s, h, traced| {
+                if !traced || s.blind {
+                    suspects.push(h);
+                    message.get_or_insert_with(|| format!("the Trace impl of {} failed", name(h)));
+                }
+            },
+        );
+        let mut check = Check {
+            survey: Survey {
+                weak_handles: sink.weak_handles,
+                ..Survey::default()
+            },
+            sink,
+            shared: false,
+            miscounted: Vec::new(),
+            suspects,
+            message,
+        };
+        for &h in objects {
+            check.count(h);
         }
-    };
-    debug_assert!(objects.iter().all(|&h| {
-        // SAFETY: linked objects are live and of tracked types.
-        unsafe { gc_refs(h) }.get() == 0
-    }));
-    let mut sink = VerifySink {
-        handles: Vec::with_capacity(objects.len()),
-        blind: false,
-        weak_handles: false,
-    };
-    let mut suspects = Vec::new();
-    let mut message = None;
-    let mut each = objects.iter();
-    trace_run(
-        &mut sink,
-        |s| {
-            s.blind = false;
-            each.next().copied()
-        },
-        |s, h, traced| {
-            if !traced || s.blind {
-                suspects.push(h);
-                message.get_or_insert_with(|| format!("the Trace impl of {} failed", name(h)));
-            }
-        },
-    );
-    let mut survey = Survey {
-        weak_handles: sink.weak_handles,
-        ..Survey::default()
-    };
-    let mut miscounted = Vec::new();
-    let mut shared = false;
-    for &h in &objects {
-        // SAFETY: live.
+        check
+    }
+
+    /// Compares the handles the garbage reported to `h` with its count.
+    fn count(&mut self, h: NonNull<Header>) {
+        // SAFETY: the garbage's objects are live.
         let header = unsafe { hdr(h) };
-        shared |= header.strong() > 1;
+        self.shared |= header.strong() > 1;
         // SAFETY: live garbage.
-        unsafe { survey.note(h, header) };
+        unsafe { self.survey.note(h, header) };
         // SAFETY: garbage, so of a tracked type (header invariant 4).
         let reported = unsafe { gc_refs(h) }.get();
         if reported != header.strong() {
-            miscounted.push(h);
-            message.get_or_insert_with(|| {
+            self.miscounted.push(h);
+            self.message.get_or_insert_with(|| {
                 format!(
                     "a {} in the garbage has {} handles but the garbage reports {} \
                      (is a Trace impl reporting handles it does not own?)",
@@ -234,24 +294,32 @@ pub(crate) fn verify_garbage(
             });
         }
     }
-    // A handle reported twice adds two to its target's count. While no
-    // object of the garbage has more than one handle, the loop above has
-    // caught that already (two reports, one handle), and the search for
-    // duplicate addresses is skipped. (It found nothing in W3's and W5's
-    // collections of rings, and was 7% of W3's: docs/performance.md.)
-    let duplicates = shared && has_duplicate_handles(&sink.handles);
-    if duplicates || !miscounted.is_empty() {
-        name_suspects(
-            &objects,
-            duplicates,
-            &miscounted,
-            &mut suspects,
-            &mut message,
-        );
-    }
-    match message {
-        None => Ok(Survey { objects, ..survey }),
-        Some(m) => Err(Anomaly::suspect(m, suspects)),
+
+    /// The verdict, once the duplicates are looked for.
+    fn finish(mut self, objects: Vec<NonNull<Header>>) -> Result<Survey, Anomaly> {
+        // A handle reported twice adds two to its target's count. While no
+        // object of the garbage has more than one handle, the count check
+        // has caught that already (two reports, one handle), and the
+        // search for duplicate addresses is skipped. (It found nothing in
+        // W3's and W5's collections of rings, and was 7% of W3's:
+        // docs/performance.md.)
+        let duplicates = self.shared && has_duplicate_handles(&self.sink.handles);
+        if duplicates || !self.miscounted.is_empty() {
+            name_suspects(
+                &objects,
+                duplicates,
+                &self.miscounted,
+                &mut self.suspects,
+                &mut self.message,
+            );
+        }
+        match self.message {
+            None => Ok(Survey {
+                objects,
+                ..self.survey
+            }),
+            Some(m) => Err(Anomaly::suspect(m, self.suspects)),
+        }
     }
 }
 
