@@ -351,7 +351,7 @@ pub(crate) fn move_unreachable(
         anomaly: None,
     };
     // At most the whole set: allocated once, not grown (growing it was
-    // 0.6% of W5's instructions: docs/performance.md).
+    // 0.2% of W5's instructions: docs/performance.md).
     let mut tentative = Vec::with_capacity(objects.len());
     let mut exact = true;
     for &h in &objects {
