@@ -164,22 +164,23 @@ pub(crate) fn survey_exact(objects: Vec<NonNull<Header>>, weak_handles: bool) ->
 
 /// The garbage as move_unreachable left it: its members in list order,
 /// every one with `gc_refs` 0 (that is why it was found unreachable), and
-/// whether one of them had more than one strong handle then.
+/// whether one of them may have more than one strong handle.
 pub(crate) struct Found {
     pub objects: Vec<NonNull<Header>>,
     pub shared: bool,
 }
 
 impl Found {
-    /// The same, read from the list (after some garbage was kept alive),
-    /// with the counts reset.
+    /// The same, read from the list, with the counts reset: after some
+    /// garbage was kept alive, a rare path, which keeps the addresses
+    /// rather than look for a second handle first.
     fn walk(garbage: &List) -> Self {
         let objects = garbage.to_vec();
-        // SAFETY: linked objects are live and of tracked types (header
-        // invariant 4).
-        let shared = objects.iter().any(|&h| unsafe { hdr(h) }.strong() > 1);
         reset_counts(&objects);
-        Found { objects, shared }
+        Found {
+            objects,
+            shared: true,
+        }
     }
 }
 
